@@ -1,0 +1,9 @@
+/** Tests run TypeScript through ts-jest without type-checking (isolatedModules):
+ *  `npm run typecheck` does that once, instead of once per test file. */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true, diagnostics: false }] },
+  testTimeout: 60000,
+};
