@@ -1,0 +1,55 @@
+/**
+ * A tenant on one cluster: its Namespace (labelled, Pod Security `restricted` enforced), the default
+ * deny that isolates it, and a Workload and Segmentation per workload. One Chart per tenant, so one
+ * file per tenant in dist/.
+ *
+ *   const web = new Tenant(app, 'web', { tenant: model.tenant });
+ *   web.segmentationOf('frontend').allowTo(PolicyPeer.workload('billing', 'invoicer'), [PolicyPort.named('http')]);
+ */
+import { Chart } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { Tenant as TenantModel } from '../model/platform';
+import { DefaultDeny } from './default-deny';
+import { commonLabels } from './labels';
+import { Segmentation } from './segmentation';
+import { Workload } from './workload';
+
+/** Pod Security Admission: enforce, audit and warn on `restricted`, pinned to the 1.28 rules. */
+const POD_SECURITY = {
+  'pod-security.kubernetes.io/enforce': 'restricted',
+  'pod-security.kubernetes.io/enforce-version': 'v1.28',
+  'pod-security.kubernetes.io/audit': 'restricted',
+  'pod-security.kubernetes.io/warn': 'restricted',
+};
+
+export interface TenantProps {
+  readonly tenant: TenantModel;
+}
+
+export class Tenant extends Chart {
+  public readonly name: string;
+  private readonly segmentations = new Map<string, Segmentation>();
+
+  constructor(scope: Construct, id: string, props: TenantProps) {
+    super(scope, id, { namespace: props.tenant.name, disableResourceNameHashes: true });
+    const t = props.tenant;
+    this.name = t.name;
+    new k8s.KubeNamespace(this, 'namespace', {
+      // Tenant labels first, so that bulkhead's own labels win on a clash.
+      metadata: { name: t.name, labels: { ...t.labels, ...commonLabels(t.name), ...POD_SECURITY } },
+    });
+    new DefaultDeny(this, 'default-deny', { namespace: t.name });
+    for (const w of t.workloads) {
+      const scope = new Construct(this, w.name);
+      new Workload(scope, 'workload', { workload: w });
+      this.segmentations.set(w.name, new Segmentation(scope, 'segmentation', { tenant: t.name, workload: w.name }));
+    }
+  }
+
+  segmentationOf(workload: string): Segmentation {
+    const s = this.segmentations.get(workload);
+    if (!s) throw new Error(`${this.node.path}: no workload "${workload}" in tenant ${this.name}`);
+    return s;
+  }
+}

@@ -1,0 +1,92 @@
+/**
+ * Renders constructs into the files of dist/<cluster>/, without `App.synth()`: one YAML file per
+ * tenant (`tenants/<tenant>.yaml`) and one for cluster-scoped objects (`platform/cluster-wide.yaml`),
+ * objects in a fixed order, names checked. cdk8s's own synth would write one file per chart with
+ * objects in construct order and hash-suffixed names by default; this keeps output reviewable.
+ */
+import { ApiObject, Chart, Yaml } from 'cdk8s';
+import { IConstruct } from 'constructs';
+
+/** Kinds without a namespace; they go to the cluster-wide file whatever chart made them. */
+const CLUSTER_SCOPED = new Set([
+  'Namespace',
+  'CustomResourceDefinition',
+  'ClusterRole',
+  'ClusterRoleBinding',
+  'CiliumClusterwideNetworkPolicy',
+  'CiliumLoadBalancerIPPool',
+  'CiliumL2AnnouncementPolicy',
+  'GatewayClass',
+]);
+
+/** The order objects appear in a file: what others depend on first. */
+const KIND_ORDER = ['Namespace', 'NetworkPolicy', 'CiliumNetworkPolicy', 'ServiceAccount', 'ConfigMap', 'Service', 'Deployment'];
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+export type Manifest = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string } } & Record<string, unknown>;
+
+/** A rendered file: its path relative to the cluster's directory, and its documents. */
+export interface RenderedFile {
+  readonly path: string;
+  readonly manifests: readonly Manifest[];
+}
+
+export class RenderError extends Error {}
+
+/** Renders every chart under `root` into files. Throws `RenderError` on invalid or colliding names. */
+export function renderCharts(root: IConstruct): RenderedFile[] {
+  const files = new Map<string, Manifest[]>();
+  const seen = new Map<string, string>();
+  for (const chart of root.node.findAll().filter((c): c is Chart => Chart.isChart(c))) {
+    const chartFile = fileOfChart(chart);
+    for (const obj of chart.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject && Chart.of(c) === chart)) {
+      const m = obj.toJson() as Manifest;
+      const clusterScoped = CLUSTER_SCOPED.has(m.kind);
+      // A chart's namespace applies to every object in it; cluster-scoped ones must not carry it.
+      if (clusterScoped) delete m.metadata.namespace;
+      checkName(m, obj, seen);
+      const path = clusterScoped ? 'platform/cluster-wide.yaml' : chartFile;
+      if (!files.has(path)) files.set(path, []);
+      files.get(path)!.push(m);
+    }
+  }
+  return [...files.entries()]
+    .map(([path, manifests]) => ({ path, manifests: manifests.sort(compareManifests) }))
+    .sort((a, b) => (a.path < b.path ? -1 : 1));
+}
+
+export function toYaml(file: RenderedFile): string {
+  return Yaml.stringify(...file.manifests);
+}
+
+/** A chart may name its file with an `outputFile` property; a tenant's chart renders to tenants/<namespace>.yaml. */
+function fileOfChart(chart: Chart): string {
+  const explicit = (chart as Chart & { outputFile?: string }).outputFile;
+  return explicit ?? `tenants/${chart.namespace ?? chart.node.id}.yaml`;
+}
+
+function checkName(m: Manifest, obj: ApiObject, seen: Map<string, string>): void {
+  const name = m.metadata?.name ?? '';
+  if (!DNS_LABEL.test(name) || name.length > 63) {
+    throw new RenderError(`${obj.node.path}: ${m.kind} name "${name}" is not a DNS-1123 label of at most 63 characters`);
+  }
+  const key = `${m.apiVersion}/${m.kind}/${m.metadata.namespace ?? ''}/${name}`;
+  const other = seen.get(key);
+  if (other) throw new RenderError(`${obj.node.path}: ${m.kind} ${m.metadata.namespace ?? ''}/${name} is also rendered by ${other}`);
+  seen.set(key, obj.node.path);
+}
+
+function compareManifests(a: Manifest, b: Manifest): number {
+  const rank = (k: string) => (KIND_ORDER.includes(k) ? KIND_ORDER.indexOf(k) : KIND_ORDER.length);
+  return (
+    rank(a.kind) - rank(b.kind) ||
+    cmp(a.kind, b.kind) ||
+    cmp(a.metadata.namespace ?? '', b.metadata.namespace ?? '') ||
+    cmp(a.metadata.name, b.metadata.name)
+  );
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

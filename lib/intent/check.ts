@@ -1,0 +1,333 @@
+/**
+ * Semantic checks: what a schema cannot say (unique names, references, CIDRs, guardrails), and the
+ * resolution of a checked `PlatformSpec` into the model that every later stage reads.
+ * All problems are collected and reported together, each with its position.
+ */
+import { closest } from 'fastest-levenshtein';
+import * as ipaddr from 'ipaddr.js';
+import {
+  Cluster,
+  ContainerPort,
+  Egress,
+  Endpoint,
+  EnvVar,
+  Flow,
+  Guardrail,
+  Platform,
+  PortSelector,
+  Resources,
+  Tenant,
+  Workload,
+  describeSelector,
+  formatEndpoint,
+  selectsTenant,
+} from '../model/platform';
+import { Diagnostic, FieldPath, IntentError, SourceLocation, formatLocation, formatPath } from './diagnostics';
+import { SourceMap } from './source';
+import { EnvValue, PlatformSpec, PortRefSpec, ResourcesSpec, WorkloadOverrideSpec, WorkloadSpec } from './types';
+
+/** Secure, modest defaults: enough to start a small service, small enough to pack a node. */
+export const DEFAULT_RESOURCES: Resources = {
+  requests: { cpu: '50m', memory: '64Mi' },
+  limits: { cpu: '500m', memory: '256Mi' },
+};
+/** The conventional "nonroot" UID of distroless images. */
+export const DEFAULT_USER = 65532;
+
+type Locate = (path: FieldPath, opts?: { key?: boolean }) => SourceLocation;
+
+/** Checks intents and resolves them; throws `IntentError` with every problem found. */
+export function checkPlatform(spec: PlatformSpec, source?: SourceMap): Platform {
+  const locate: Locate = source ? (p, o) => source.locate(p, o) : () => ({ file: '<typescript>', line: 1, column: 1 });
+  return new Checker(spec, locate).run();
+}
+
+class Checker {
+  private readonly problems: Diagnostic[] = [];
+  private readonly tenantsByName = new Map<string, Tenant>();
+
+  constructor(
+    private readonly spec: PlatformSpec,
+    private readonly locate: Locate,
+  ) {}
+
+  run(): Platform {
+    const clusters = this.clusters();
+    const tenants = this.tenants();
+    const overrides = this.overrides(clusters);
+    const declared = (this.spec.flows ?? []).map((f, i) => this.flow(f, ['flows', i]));
+    const flows = declared.filter(isDefined);
+    const egress = (this.spec.egress ?? []).map((e, i) => this.egress(e, ['egress', i])).filter(isDefined);
+    const guardrails = this.guardrails();
+    this.enforceGuardrails(declared, guardrails);
+    if (this.problems.length) throw new IntentError(this.problems);
+    return { name: this.spec.metadata.name, clusters, tenants, flows, egress, guardrails, overrides };
+  }
+
+  private fail(path: FieldPath, message: string, hint?: string, key = false): void {
+    this.problems.push({ location: this.locate(path, { key }), field: formatPath(path), message, hint });
+  }
+
+  private duplicates<T extends { name: string }>(items: readonly T[], base: FieldPath, what: string): void {
+    const seen = new Map<string, number>();
+    items.forEach((item, i) => {
+      const first = seen.get(item.name);
+      if (first === undefined) seen.set(item.name, i);
+      else
+        this.fail([...base, i, 'name'], `duplicate ${what} name "${item.name}"`, `rename one; the first is at ${formatLocation(this.locate([...base, first, 'name']))}.`);
+    });
+  }
+
+  private clusters(): Cluster[] {
+    this.duplicates(this.spec.clusters, ['clusters'], 'cluster');
+    return this.spec.clusters.map((c, i) => {
+      if (c.provider === 'eks' && !c.region) this.fail(['clusters', i], `EKS cluster "${c.name}" needs a region`, 'add region: e.g. eu-central-1.');
+      if (c.provider === 'eks' && !c.apiServer)
+        this.fail(['clusters', i], `EKS cluster "${c.name}" needs apiServer.host`, 'set apiServer.host to the cluster endpoint host (aws eks describe-cluster); Cilium must reach it without kube-proxy.');
+      if (c.provider === 'kind' && c.region) this.fail(['clusters', i, 'region'], 'a kind cluster has no region', 'remove region.', true);
+      const apiServer =
+        c.provider === 'kind'
+          ? { host: c.apiServer?.host ?? `${c.name}-control-plane`, port: c.apiServer?.port ?? 6443 }
+          : { host: c.apiServer?.host ?? '', port: c.apiServer?.port ?? 443 };
+      return {
+        name: c.name,
+        provider: c.provider,
+        nodes: c.nodes ?? (c.provider === 'kind' ? 1 : 2),
+        region: c.region,
+        apiServer,
+        origin: this.locate(['clusters', i]),
+      };
+    });
+  }
+
+  private tenants(): Tenant[] {
+    this.duplicates(this.spec.tenants, ['tenants'], 'tenant');
+    return this.spec.tenants.map((t, ti) => {
+      const base: FieldPath = ['tenants', ti];
+      const workloads = (t.workloads ?? []).map((w, wi) => this.workload(t.name, w, [...base, 'workloads', wi], w));
+      this.duplicates(t.workloads ?? [], [...base, 'workloads'], `workload (in tenant ${t.name})`);
+      const tenant: Tenant = { name: t.name, labels: { ...(t.labels ?? {}) }, workloads, origin: this.locate(base) };
+      if (!this.tenantsByName.has(t.name)) this.tenantsByName.set(t.name, tenant);
+      return tenant;
+    });
+  }
+
+  private workload(tenant: string, w: WorkloadSpec, path: FieldPath, base: WorkloadOverrideSpec): Workload {
+    const ports: ContainerPort[] = (w.ports ?? []).map((p) => ({ name: p.name, port: p.port, protocol: p.protocol ?? 'TCP' }));
+    if (base === w) this.checkWorkload(tenant, w, ports, path);
+    return {
+      tenant,
+      name: w.name,
+      id: `${tenant}/${w.name}`,
+      image: base.image ?? w.image,
+      command: w.command,
+      args: w.args,
+      ports,
+      replicas: base.replicas ?? w.replicas ?? 1,
+      user: w.user ?? DEFAULT_USER,
+      writablePaths: [...(w.writablePaths ?? [])],
+      resources: resources(w.resources, base === w ? undefined : base.resources),
+      env: env({ ...(w.env ?? {}), ...(base === w ? {} : base.env ?? {}) }),
+      origin: this.locate(path),
+    };
+  }
+
+  private checkWorkload(tenant: string, w: WorkloadSpec, ports: ContainerPort[], path: FieldPath): void {
+    this.duplicates(ports, [...path, 'ports'], `port (in workload ${tenant}/${w.name})`);
+    const seen = new Set<string>();
+    ports.forEach((p, i) => {
+      const key = `${p.port}/${p.protocol}`;
+      if (seen.has(key)) this.fail([...path, 'ports', i, 'port'], `port ${key} is declared twice`, 'declare each port and protocol once.');
+      seen.add(key);
+    });
+    const volumes = new Map<string, string>();
+    (w.writablePaths ?? []).forEach((p, i) => {
+      const volume = volumeNameFor(p);
+      const twin = volumes.get(volume);
+      if (twin !== undefined) this.fail([...path, 'writablePaths', i], `"${p}" ${twin === p ? 'is listed twice' : `gives the same volume name as "${twin}"`}`, 'list each directory once.');
+      volumes.set(volume, p);
+    });
+  }
+
+  private overrides(clusters: Cluster[]): Map<string, Map<string, Workload>> {
+    const names = clusters.map((c) => c.name);
+    const out = new Map<string, Map<string, Workload>>();
+    this.spec.tenants.forEach((t, ti) =>
+      (t.workloads ?? []).forEach((w, wi) => {
+        const path: FieldPath = ['tenants', ti, 'workloads', wi];
+        const perCluster = new Map<string, Workload>();
+        for (const [cluster, o] of Object.entries(w.overrides ?? {})) {
+          if (!names.includes(cluster)) {
+            this.fail([...path, 'overrides', cluster], `no cluster named "${cluster}"`, didYouMean(cluster, names), true);
+            continue;
+          }
+          perCluster.set(cluster, this.workload(t.name, w, path, o));
+        }
+        if (perCluster.size) out.set(`${t.name}/${w.name}`, perCluster);
+      }),
+    );
+    return out;
+  }
+
+  /** Resolves `tenant` or `tenant/workload`; reports unknown names with a suggestion. */
+  private endpoint(ref: string, path: FieldPath): Endpoint | undefined {
+    const [tenantName, workloadName] = ref.split('/');
+    const tenant = this.tenantsByName.get(tenantName);
+    if (!tenant) {
+      this.fail(path, `no tenant named "${tenantName}"`, didYouMean(tenantName, [...this.tenantsByName.keys()]));
+      return undefined;
+    }
+    if (workloadName === undefined) {
+      if (!tenant.workloads.length) this.fail(path, `tenant "${tenantName}" has no workloads`, 'add workloads to the tenant or remove this reference.');
+      return { tenant: tenantName };
+    }
+    if (!tenant.workloads.some((w) => w.name === workloadName)) {
+      const all = [...this.tenantsByName.values()].flatMap((t) => t.workloads.map((w) => w.id));
+      this.fail(path, `no workload "${workloadName}" in tenant "${tenantName}"`, didYouMean(ref, all));
+      return undefined;
+    }
+    return { tenant: tenantName, workload: workloadName };
+  }
+
+  private workloadsOf(e: Endpoint): Workload[] {
+    const tenant = this.tenantsByName.get(e.tenant);
+    return tenant ? tenant.workloads.filter((w) => !e.workload || w.name === e.workload) : [];
+  }
+
+  private portRef(ref: PortRefSpec, path: FieldPath, destination?: Endpoint): PortSelector | undefined {
+    if (typeof ref === 'string') {
+      if (!destination) return undefined;
+      const targets = this.workloadsOf(destination);
+      if (!targets.some((w) => w.ports.some((p) => p.name === ref))) {
+        const names = [...new Set(targets.flatMap((w) => w.ports.map((p) => p.name)))].sort();
+        this.fail(
+          path,
+          `${formatEndpoint(destination)} has no port named "${ref}"`,
+          names.length ? `${didYouMean(ref, names)} Ports there: ${names.join(', ')}.` : `${formatEndpoint(destination)} declares no ports; add one under ports.`,
+        );
+        return undefined;
+      }
+      return { kind: 'named', name: ref };
+    }
+    if (typeof ref === 'number') return { kind: 'range', protocol: 'TCP', from: ref, to: ref };
+    const to = ref.endPort ?? ref.port;
+    if (to < ref.port) {
+      this.fail([...path, 'endPort'], `endPort ${to} is below port ${ref.port}`, 'endPort must be at least port (the range is inclusive).');
+      return undefined;
+    }
+    return { kind: 'range', protocol: ref.protocol ?? 'TCP', from: ref.port, to };
+  }
+
+  private flow(f: NonNullable<PlatformSpec['flows']>[number], path: FieldPath): Flow | undefined {
+    const from = this.endpoint(f.from, [...path, 'from']);
+    const to = this.endpoint(f.to, [...path, 'to']);
+    if (!from || !to) return undefined;
+    const ports = f.ports.map((p, i) => this.portRef(p, [...path, 'ports', i], to));
+    if (ports.some((p) => !p)) return undefined;
+    return { from, to, ports: ports as PortSelector[], description: f.description, origin: this.locate(path) };
+  }
+
+  private egress(e: NonNullable<PlatformSpec['egress']>[number], path: FieldPath): Egress | undefined {
+    const from = this.endpoint(e.from, [...path, 'from']);
+    const cidr = this.cidr(e.cidr, [...path, 'cidr']);
+    const except = (e.except ?? []).map((x, i) => this.cidr(x, [...path, 'except', i]));
+    if (cidr && except.every(isDefined)) {
+      const outer = ipaddr.parseCIDR(cidr);
+      (except as string[]).forEach((x, i) => {
+        const inner = ipaddr.parseCIDR(x);
+        if (inner[0].kind() !== outer[0].kind() || !inner[0].match(outer) || inner[1] <= outer[1])
+          this.fail([...path, 'except', i], `${x} is not inside ${cidr}`, 'every except entry must be a smaller block within cidr (the API server rejects others).');
+      });
+    }
+    const ports = e.ports.map((p, i) => this.portRef(p, [...path, 'ports', i]));
+    if (!from || !cidr || !except.every(isDefined) || ports.some((p) => !p)) return undefined;
+    return {
+      from,
+      cidr,
+      except: except as string[],
+      ports: ports as Extract<PortSelector, { kind: 'range' }>[],
+      description: e.description,
+      origin: this.locate(path),
+    };
+  }
+
+  /** Accepts only canonical CIDRs (network address, prefix length) so the policy says what it opens. */
+  private cidr(text: string, path: FieldPath): string | undefined {
+    if (!ipaddr.isValidCIDR(text)) {
+      this.fail(path, `"${text}" is not a CIDR`, 'write an address block such as 203.0.113.0/24 or 2001:db8::/32.');
+      return undefined;
+    }
+    const [addr, bits] = ipaddr.parseCIDR(text);
+    const network = (addr.kind() === 'ipv4' ? ipaddr.IPv4.networkAddressFromCIDR(text) : ipaddr.IPv6.networkAddressFromCIDR(text)).toString();
+    if (network !== addr.toString()) {
+      this.fail(path, `"${text}" has host bits set`, `write ${network}/${bits} (the network address of that block).`);
+      return undefined;
+    }
+    return `${network}/${bits}`;
+  }
+
+  private guardrails(): Guardrail[] {
+    const list = this.spec.guardrails ?? [];
+    this.duplicates(list, ['guardrails'], 'guardrail');
+    return list.map((g, i) => {
+      for (const side of ['from', 'to'] as const) {
+        const name = g[side].tenant;
+        if (name !== undefined && !this.tenantsByName.has(name))
+          this.fail(['guardrails', i, side, 'tenant'], `no tenant named "${name}"`, didYouMean(name, [...this.tenantsByName.keys()]));
+      }
+      return { name: g.name, description: g.description, control: g.control, from: g.from, to: g.to, bidirectional: g.bidirectional ?? false, origin: this.locate(['guardrails', i]) };
+    });
+  }
+
+  /** A flow a guardrail forbids is a compile error naming both, so the reviewer sees the conflict. */
+  private enforceGuardrails(flows: Array<Flow | undefined>, guardrails: Guardrail[]): void {
+    flows.forEach((flow, index) => {
+      if (!flow) return;
+      const src = this.tenantsByName.get(flow.from.tenant)!;
+      const dst = this.tenantsByName.get(flow.to.tenant)!;
+      for (const g of guardrails) {
+        const forward = selectsTenant(g.from, src) && selectsTenant(g.to, dst);
+        const backward = g.bidirectional && selectsTenant(g.from, dst) && selectsTenant(g.to, src);
+        if (!forward && !backward) continue;
+        this.fail(
+          ['flows', index],
+          `flow ${formatEndpoint(flow.from)} -> ${formatEndpoint(flow.to)} breaks guardrail "${g.name}" (${formatLocation(g.origin)}): ` +
+            `${describeSelector(g.from)} must never ${g.bidirectional ? 'exchange traffic with' : 'reach'} ${describeSelector(g.to)}`,
+          `remove the flow, or change the guardrail${g.control ? ` (it serves ${g.control})` : ''} after review.`,
+        );
+      }
+    });
+  }
+}
+
+/** The emptyDir volume that makes `path` writable: its name is derived from the path so the YAML reads well. */
+export function volumeNameFor(path: string): string {
+  const name = path.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 63).replace(/-+$/, '');
+  return name || 'root';
+}
+
+function resources(base: ResourcesSpec | undefined, override: ResourcesSpec | undefined): Resources {
+  return {
+    requests: { ...DEFAULT_RESOURCES.requests, ...base?.requests, ...override?.requests },
+    limits: { ...DEFAULT_RESOURCES.limits, ...base?.limits, ...override?.limits },
+  };
+}
+
+function env(vars: Record<string, EnvValue>): EnvVar[] {
+  return Object.keys(vars)
+    .sort()
+    .map((name) => {
+      const v = vars[name];
+      return typeof v === 'string' ? { name, value: v } : { name, secretKeyRef: { ...v.secretKeyRef } };
+    });
+}
+
+function didYouMean(name: string, candidates: string[]): string {
+  if (!candidates.length) return 'nothing is declared with that kind of name yet.';
+  return `did you mean "${closest(name, candidates)}"?`;
+}
+
+
+function isDefined<T>(x: T | undefined): x is T {
+  return x !== undefined;
+}

@@ -1,0 +1,166 @@
+/**
+ * JSON Schema validation of the intents, with errors turned into diagnostics a person can act on.
+ * The schema (`schema/platform.schema.json`) is the published format: editors use it for completion,
+ * bulkhead for the first check.
+ */
+import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
+import { closest } from 'fastest-levenshtein';
+import * as schemaJson from '../../schema/platform.schema.json';
+import { Diagnostic, FieldPath, formatPath } from './diagnostics';
+import { SourceMap } from './source';
+
+export const PLATFORM_SCHEMA: object = (schemaJson as { default?: object }).default ?? schemaJson;
+
+let compiled: ValidateFunction | undefined;
+function validator(): ValidateFunction {
+  compiled ??= new Ajv({ allErrors: true, verbose: true, strict: true }).compile(PLATFORM_SCHEMA);
+  return compiled;
+}
+
+export function validateAgainstSchema(value: unknown, source: SourceMap): Diagnostic[] {
+  const validate = validator();
+  if (validate(value)) return [];
+  return explainErrors(validate.errors ?? [], value, source);
+}
+
+function toPath(instancePath: string): FieldPath {
+  if (!instancePath) return [];
+  return instancePath
+    .slice(1)
+    .split('/')
+    .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((p) => (/^\d+$/.test(p) ? Number(p) : p));
+}
+
+function valueAt(root: unknown, path: FieldPath): unknown {
+  let v: unknown = root;
+  for (const p of path) v = v && typeof v === 'object' ? (v as Record<string | number, unknown>)[p] : undefined;
+  return v;
+}
+
+function show(v: unknown): string {
+  return v === undefined ? 'nothing' : JSON.stringify(v);
+}
+
+/**
+ * `oneOf` alternatives produce one error per branch; keep the errors of the branch the value was
+ * evidently meant for (an object for an object, a number for a number, ...), and drop the rest.
+ */
+function pickRelevant(errors: ErrorObject[], root: unknown): ErrorObject[] {
+  const oneOfPaths = new Set(errors.filter((e) => e.keyword === 'oneOf').map((e) => e.instancePath));
+  return errors.filter((e) => {
+    if (e.keyword === 'oneOf') {
+      // Keep the summary only when no branch error speaks for the value's own type.
+      return !errors.some((o) => o !== e && o.instancePath.startsWith(e.instancePath) && branchMatchesType(o, root, e.instancePath));
+    }
+    for (const p of oneOfPaths) {
+      if (e.instancePath === p || e.instancePath.startsWith(p + '/')) return branchMatchesType(e, root, p);
+    }
+    return true;
+  });
+}
+
+function branchMatchesType(e: ErrorObject, root: unknown, oneOfPath: string): boolean {
+  const v = valueAt(root, toPath(oneOfPath));
+  const schema = e.parentSchema as { type?: string } | undefined;
+  if (e.keyword === 'type') return false;
+  if (e.instancePath !== oneOfPath) return typeof v === 'object' && v !== null; // errors inside an object branch
+  if (typeof v === 'number') return schema?.type === 'integer';
+  if (typeof v === 'string') return schema?.type === 'string';
+  if (typeof v === 'object' && v !== null) return schema?.type === 'object';
+  return false;
+}
+
+function explainErrors(errors: ErrorObject[], root: unknown, source: SourceMap): Diagnostic[] {
+  const out = new Map<string, Diagnostic>();
+  for (const e of pickRelevant(errors, root)) {
+    const path = toPath(e.instancePath);
+    const d = describe(e, path, root, source);
+    const key = `${d.field}\u0000${d.message}`;
+    if (!out.has(key)) out.set(key, d);
+  }
+  return [...out.values()];
+}
+
+function describe(e: ErrorObject, path: FieldPath, root: unknown, source: SourceMap): Diagnostic {
+  const field = formatPath(path);
+  const value = valueAt(root, path);
+  const schema = (e.parentSchema ?? {}) as { description?: string; properties?: Record<string, unknown> };
+  switch (e.keyword) {
+    case 'additionalProperties': {
+      const name = String(e.params.additionalProperty);
+      const allowed = Object.keys(schema.properties ?? {});
+      const guess = allowed.length ? closest(name, allowed) : undefined;
+      return {
+        location: source.locate([...path, name], { key: true }),
+        field: formatPath([...path, name]),
+        message: `unknown field "${name}"`,
+        hint: guess ? `did you mean "${guess}"? Allowed here: ${allowed.join(', ')}.` : 'remove it.',
+      };
+    }
+    case 'required': {
+      const name = String(e.params.missingProperty);
+      return {
+        location: source.locate(path),
+        field: formatPath([...path, name]),
+        message: `missing required field "${name}"`,
+        hint: `add "${name}" to ${field || 'the top level'}.`,
+      };
+    }
+    case 'type':
+      return {
+        location: source.locate(path),
+        field,
+        message: `must be ${article(String(e.params.type))} (got ${show(value)})`,
+        hint: `write ${field} as ${article(String(e.params.type))}.`,
+      };
+    case 'const':
+      return { location: source.locate(path), field, message: `must be "${e.params.allowedValue}" (got ${show(value)})`, hint: `write ${field}: ${e.params.allowedValue}` };
+    case 'enum': {
+      const allowed = (e.params.allowedValues as unknown[]).map(String);
+      const guess = typeof value === 'string' ? closest(value, allowed) : undefined;
+      return {
+        location: source.locate(path),
+        field,
+        message: `must be one of ${allowed.join(', ')} (got ${show(value)})`,
+        hint: guess ? `did you mean "${guess}"?` : undefined,
+      };
+    }
+    case 'minimum':
+    case 'maximum': {
+      const s = e.parentSchema as { minimum?: number; maximum?: number };
+      return {
+        location: source.locate(path),
+        field,
+        message: `${show(value)} is out of range (${s.minimum ?? '-inf'} to ${s.maximum ?? '+inf'})`,
+        hint: `use a number from ${s.minimum} to ${s.maximum}.`,
+      };
+    }
+    case 'pattern':
+    case 'maxLength':
+    case 'minLength':
+      return {
+        location: source.locate(path),
+        field,
+        message: `${show(value)} is not valid here${e.keyword === 'maxLength' ? ` (${String(value).length} characters, at most ${e.params.limit})` : ''}`,
+        hint: schema.description ?? `match ${JSON.stringify((e.parentSchema as { pattern?: string }).pattern)}.`,
+      };
+    case 'propertyNames':
+      return { location: source.locate(path), field, message: `has an invalid key ${show(e.params.propertyName)}`, hint: 'keys must be valid label or variable names.' };
+    case 'minItems':
+      return { location: source.locate(path), field, message: `needs at least ${e.params.limit} item(s)`, hint: `add an entry to ${field}.` };
+    case 'oneOf':
+      return {
+        location: source.locate(path),
+        field,
+        message: `${show(value)} is not any of the accepted forms`,
+        hint: schema.description ?? 'see schema/platform.schema.json for the accepted forms.',
+      };
+    default:
+      return { location: source.locate(path), field, message: e.message ?? 'is invalid' };
+  }
+}
+
+function article(type: string): string {
+  return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
+}

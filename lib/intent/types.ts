@@ -1,0 +1,127 @@
+/**
+ * The `platform.yaml` format (apiVersion bulkhead.dev/v1alpha1, kind Platform), as TypeScript types.
+ *
+ * These types are the intents exactly as a user writes them, before any check: the YAML loader
+ * produces a `PlatformSpec`, and a TypeScript user can write one by hand and hand it to
+ * `compilePlatform()` (see README). `platform.schema.json` beside this file is the same format as a
+ * JSON Schema; `test/intent/schema.test.ts` keeps the two in step.
+ */
+
+export const API_VERSION = 'bulkhead.dev/v1alpha1';
+export const KIND = 'Platform';
+
+export type Protocol = 'TCP' | 'UDP' | 'SCTP';
+export type Provider = 'kind' | 'eks';
+
+export interface PlatformSpec {
+  readonly apiVersion: typeof API_VERSION;
+  readonly kind: typeof KIND;
+  readonly metadata: { readonly name: string };
+  readonly clusters: ClusterSpec[];
+  readonly tenants: TenantSpec[];
+  /** @default [] */
+  readonly flows?: FlowSpec[];
+  /** @default [] */
+  readonly egress?: EgressSpec[];
+  /** @default [] */
+  readonly guardrails?: GuardrailSpec[];
+}
+
+export interface ClusterSpec {
+  readonly name: string;
+  readonly provider: Provider;
+  /** Nodes of a kind cluster (control plane included), or the EKS node group size. @default 1 for kind, 2 for eks */
+  readonly nodes?: number;
+  /** AWS region (EKS only). */
+  readonly region?: string;
+  /** The API server as Cilium's kube-proxy replacement must reach it. @default kind: `<name>-control-plane:6443` */
+  readonly apiServer?: { readonly host: string; readonly port?: number };
+}
+
+export interface TenantSpec {
+  readonly name: string;
+  /** Labels on the tenant's namespace, e.g. `data-class: phi`; guardrails select tenants by them. */
+  readonly labels?: Record<string, string>;
+  readonly workloads?: WorkloadSpec[];
+}
+
+export interface PortSpec {
+  readonly name: string;
+  readonly port: number;
+  /** @default TCP */
+  readonly protocol?: Protocol;
+}
+
+export interface ResourcesSpec {
+  readonly requests?: { readonly cpu?: string; readonly memory?: string };
+  readonly limits?: { readonly cpu?: string; readonly memory?: string };
+}
+
+/** A plain value, or a key of a Secret in the workload's namespace. */
+export type EnvValue = string | { readonly secretKeyRef: { readonly name: string; readonly key: string } };
+
+/** What a cluster may change about a workload. */
+export interface WorkloadOverrideSpec {
+  readonly image?: string;
+  readonly replicas?: number;
+  readonly resources?: ResourcesSpec;
+  readonly env?: Record<string, EnvValue>;
+}
+
+export interface WorkloadSpec extends WorkloadOverrideSpec {
+  readonly name: string;
+  readonly image: string;
+  readonly command?: string[];
+  readonly args?: string[];
+  readonly ports?: PortSpec[];
+  /** @default 1 */
+  readonly replicas?: number;
+  /** UID the containers run as (the root filesystem is read-only and root is refused). @default 65532 */
+  readonly user?: number;
+  /** Directories the image writes to; each becomes an emptyDir. @default [] */
+  readonly writablePaths?: string[];
+  /** Per-cluster changes, keyed by cluster name. */
+  readonly overrides?: Record<string, WorkloadOverrideSpec>;
+}
+
+/**
+ * A port a flow opens: a port name of the destination (`http`), a number (`8080`), or a range.
+ * Names are resolved on each destination workload; a workload without that name is not opened.
+ */
+export type PortRefSpec = string | number | { readonly port: number; readonly endPort?: number; readonly protocol?: Protocol };
+
+export interface FlowSpec {
+  /** `tenant/workload`, or `tenant` for every workload of the tenant. */
+  readonly from: string;
+  readonly to: string;
+  readonly ports: PortRefSpec[];
+  readonly description?: string;
+}
+
+export interface EgressSpec {
+  /** `tenant/workload` or `tenant`. */
+  readonly from: string;
+  /** A destination outside the cluster. */
+  readonly cidr: string;
+  readonly except?: string[];
+  /** Numbers or ranges (names mean nothing outside the cluster). */
+  readonly ports: Array<number | { readonly port: number; readonly endPort?: number; readonly protocol?: Protocol }>;
+  readonly description?: string;
+}
+
+/** Tenants chosen by name or by namespace labels (all labels must match). */
+export interface TenantSelectorSpec {
+  readonly tenant?: string;
+  readonly labels?: Record<string, string>;
+}
+
+export interface GuardrailSpec {
+  readonly name: string;
+  readonly description?: string;
+  /** The compliance control this guardrail serves, e.g. `HIPAA 45 CFR 164.312(a)(1)`. */
+  readonly control?: string;
+  readonly from: TenantSelectorSpec;
+  readonly to: TenantSelectorSpec;
+  /** Deny the reverse direction too. @default false */
+  readonly bidirectional?: boolean;
+}

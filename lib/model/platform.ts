@@ -1,0 +1,152 @@
+/**
+ * The resolved platform: intents after every check, with references resolved and defaults applied.
+ * Every stage after the checks (constructs, verification, reports) reads this, never YAML.
+ * Each element remembers where it was declared, so later stages can point back at platform.yaml.
+ */
+import { SourceLocation } from '../intent/diagnostics';
+
+export type Protocol = 'TCP' | 'UDP' | 'SCTP';
+export type Provider = 'kind' | 'eks';
+
+export interface Cluster {
+  readonly name: string;
+  readonly provider: Provider;
+  readonly nodes: number;
+  readonly region?: string;
+  readonly apiServer: { readonly host: string; readonly port: number };
+  readonly origin: SourceLocation;
+}
+
+export interface ContainerPort {
+  readonly name: string;
+  readonly port: number;
+  readonly protocol: Protocol;
+}
+
+export interface Resources {
+  readonly requests: { readonly cpu: string; readonly memory: string };
+  readonly limits: { readonly cpu: string; readonly memory: string };
+}
+
+export type EnvVar =
+  | { readonly name: string; readonly value: string }
+  | { readonly name: string; readonly secretKeyRef: { readonly name: string; readonly key: string } };
+
+/** A workload as deployed on one cluster (overrides applied). */
+export interface Workload {
+  readonly tenant: string;
+  readonly name: string;
+  /** `tenant/name`, as the analyzer names workloads too. */
+  readonly id: string;
+  readonly image: string;
+  readonly command?: readonly string[];
+  readonly args?: readonly string[];
+  readonly ports: readonly ContainerPort[];
+  readonly replicas: number;
+  readonly user: number;
+  readonly writablePaths: readonly string[];
+  readonly resources: Resources;
+  readonly env: readonly EnvVar[];
+  readonly origin: SourceLocation;
+}
+
+export interface Tenant {
+  readonly name: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly workloads: readonly Workload[];
+  readonly origin: SourceLocation;
+}
+
+/** One end of a flow: a workload, or every workload of a tenant. */
+export interface Endpoint {
+  readonly tenant: string;
+  readonly workload?: string;
+}
+
+/** Ports a flow opens: a named port of the destination, or a numeric range. */
+export type PortSelector =
+  | { readonly kind: 'named'; readonly name: string }
+  | { readonly kind: 'range'; readonly protocol: Protocol; readonly from: number; readonly to: number };
+
+export interface Flow {
+  readonly from: Endpoint;
+  readonly to: Endpoint;
+  readonly ports: readonly PortSelector[];
+  readonly description?: string;
+  readonly origin: SourceLocation;
+}
+
+export interface Egress {
+  readonly from: Endpoint;
+  readonly cidr: string;
+  readonly except: readonly string[];
+  readonly ports: readonly Extract<PortSelector, { kind: 'range' }>[];
+  readonly description?: string;
+  readonly origin: SourceLocation;
+}
+
+export interface TenantSelector {
+  readonly tenant?: string;
+  readonly labels?: Readonly<Record<string, string>>;
+}
+
+export interface Guardrail {
+  readonly name: string;
+  readonly description?: string;
+  readonly control?: string;
+  readonly from: TenantSelector;
+  readonly to: TenantSelector;
+  readonly bidirectional: boolean;
+  readonly origin: SourceLocation;
+}
+
+/** The whole platform; per-cluster views come from `forCluster`. */
+export interface Platform {
+  readonly name: string;
+  readonly clusters: readonly Cluster[];
+  /** Tenants with their workloads as declared (no cluster overrides). */
+  readonly tenants: readonly Tenant[];
+  readonly flows: readonly Flow[];
+  readonly egress: readonly Egress[];
+  readonly guardrails: readonly Guardrail[];
+  /** Per workload id, per cluster name: the workload with that cluster's overrides applied. */
+  readonly overrides: ReadonlyMap<string, ReadonlyMap<string, Workload>>;
+}
+
+/** The platform as one cluster runs it. */
+export interface ClusterPlatform extends Omit<Platform, 'clusters' | 'overrides'> {
+  readonly cluster: Cluster;
+}
+
+export function forCluster(platform: Platform, cluster: Cluster): ClusterPlatform {
+  const tenants = platform.tenants.map((t) => ({
+    ...t,
+    workloads: t.workloads.map((w) => platform.overrides.get(w.id)?.get(cluster.name) ?? w),
+  }));
+  return { name: platform.name, tenants, flows: platform.flows, egress: platform.egress, guardrails: platform.guardrails, cluster };
+}
+
+export function selectsTenant(selector: TenantSelector, tenant: Tenant): boolean {
+  if (selector.tenant !== undefined && selector.tenant !== tenant.name) return false;
+  for (const [k, v] of Object.entries(selector.labels ?? {})) {
+    if (tenant.labels[k] !== v) return false;
+  }
+  return true;
+}
+
+export function describeSelector(selector: TenantSelector): string {
+  const parts: string[] = [];
+  if (selector.tenant) parts.push(`tenant ${selector.tenant}`);
+  for (const [k, v] of Object.entries(selector.labels ?? {})) parts.push(`${k}=${v}`);
+  return parts.join(' and ');
+}
+
+export function formatEndpoint(e: Endpoint): string {
+  return e.workload ? `${e.tenant}/${e.workload}` : e.tenant;
+}
+
+export function formatPortSelector(p: PortSelector): string {
+  if (p.kind === 'named') return p.name;
+  const range = p.from === p.to ? `${p.from}` : `${p.from}-${p.to}`;
+  return p.protocol === 'TCP' ? range : `${range}/${p.protocol}`;
+}

@@ -1,0 +1,29 @@
+/**
+ * `bulkhead synth` and the cdk8s entry point share this: run the pipeline, print a short summary,
+ * and turn every known failure into `file:line:column` messages and a non-zero exit, never a stack.
+ */
+import { IntentError } from '../intent/diagnostics';
+import { RenderError } from '../emit/render';
+import { synthesize, SynthOptions } from './pipeline';
+
+export function runSynth(options: SynthOptions, out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr): number {
+  try {
+    const result = synthesize(options);
+    for (const c of result.clusters) {
+      const objects = c.files.reduce((n, f) => n + f.manifests.length, 0);
+      out.write(`bulkhead: ${c.cluster.cluster.name}: ${objects} objects in ${c.files.length} files\n`);
+    }
+    return 0;
+  } catch (e) {
+    if (e instanceof IntentError) {
+      err.write(`${e.message}\n`);
+      err.write(`bulkhead: synth failed with ${e.diagnostics.length} error(s); dist/ was left as it was.\n`);
+      return 1;
+    }
+    if (e instanceof RenderError) {
+      err.write(`bulkhead: ${e.message}\nbulkhead: synth failed; dist/ was left as it was.\n`);
+      return 1;
+    }
+    throw e;
+  }
+}
