@@ -1,0 +1,186 @@
+/**
+ * networking.k8s.io/v1 NetworkPolicy, compiled to the engine's isolation + allow-rule form.
+ * Semantics follow the Kubernetes API reference; invalid specs the API server would reject are input errors,
+ * not silently given a meaning (the analyzer exists to catch a compiler's mistakes).
+ */
+import { Cluster, Workload, get, groupOf, str } from './cluster';
+import { AnalysisInputError, formatLocation } from './errors';
+import { Cidr, cidrContains, cidrCovers, ipBlockContains, parseCidr } from './ip';
+import type { CompiledPolicy, CompiledRule, Direction, NamedPort, Peer, PolicyKind, PortSpec, SourcedManifest } from './policy';
+import { MAX_PORT, MIN_PORT, PortMap, PortRange, allPorts, isProtocol, normalizeRanges } from './ports';
+import { Selector, describeRequirement, describeSelector, failedRequirements, isRecord, parseSelector } from './selectors';
+
+export const networkPolicyKind: PolicyKind = {
+  accepts: (o) => o.kind === 'NetworkPolicy' && (groupOf(o) === undefined || groupOf(o) === 'networking.k8s.io'),
+  namespaceOf: (o) => str(get(o, 'metadata', 'namespace')) ?? 'default',
+  compile: compileNetworkPolicy,
+};
+
+const RULE_KEYS: Record<Direction, { list: string; peers: string; type: string }> = {
+  ingress: { list: 'ingress', peers: 'from', type: 'Ingress' },
+  egress: { list: 'egress', peers: 'to', type: 'Egress' },
+};
+
+function compileNetworkPolicy(m: SourcedManifest, cluster: Cluster): CompiledPolicy {
+  const name = str(get(m.object, 'metadata', 'name'));
+  const namespace = str(get(m.object, 'metadata', 'namespace')) ?? 'default';
+  const where = `${formatLocation(m.source)}: NetworkPolicy ${namespace}/${name ?? '?'}`;
+  if (!name) throw new AnalysisInputError(`${where}: metadata.name is missing`);
+  const spec = m.object.spec ?? {};
+  if (!isRecord(spec)) throw new AnalysisInputError(`${where}: spec must be an object`);
+
+  const podSelector = parseSelector(spec.podSelector, `${where} spec.podSelector`);
+  const isolates = policyTypes(spec, where);
+  const rules: CompiledRule[] = [];
+  for (const direction of isolates) {
+    const keys = RULE_KEYS[direction];
+    const list = spec[keys.list] ?? [];
+    if (!Array.isArray(list)) throw new AnalysisInputError(`${where} spec.${keys.list}: must be a list`);
+    list.forEach((rule: unknown, index) => {
+      const at = `${where} spec.${keys.list}[${index}]`;
+      if (!isRecord(rule)) throw new AnalysisInputError(`${at}: must be an object`);
+      rules.push({
+        direction,
+        index,
+        peers: compilePeers(rule[keys.peers], namespace, cluster, `${at}.${keys.peers}`),
+        ports: compilePorts(rule.ports, `${at}.ports`),
+      });
+    });
+  }
+  return {
+    ref: { kind: 'NetworkPolicy', namespace, name, source: m.source },
+    subjects: cluster.selectWorkloads(namespace, null, podSelector),
+    isolates,
+    rules,
+  };
+}
+
+/** Absent or empty: Ingress always, plus Egress when there is at least one egress rule (API defaulting). */
+function policyTypes(spec: Record<string, unknown>, where: string): Direction[] {
+  const raw = spec.policyTypes;
+  if (raw === undefined || raw === null || (Array.isArray(raw) && raw.length === 0)) {
+    const egress = spec.egress;
+    return Array.isArray(egress) && egress.length > 0 ? ['ingress', 'egress'] : ['ingress'];
+  }
+  if (!Array.isArray(raw)) throw new AnalysisInputError(`${where} spec.policyTypes: must be a list`);
+  const out = new Set<Direction>();
+  for (const t of raw) {
+    if (t === 'Ingress') out.add('ingress');
+    else if (t === 'Egress') out.add('egress');
+    else throw new AnalysisInputError(`${where} spec.policyTypes: ${JSON.stringify(t)} is not Ingress or Egress`);
+  }
+  return (['ingress', 'egress'] as const).filter((d) => out.has(d));
+}
+
+function compilePeers(raw: unknown, home: string, cluster: Cluster, where: string): Peer[] {
+  // A missing or empty peer list matches every source/destination, in-cluster or not.
+  if (raw === undefined || raw === null || (Array.isArray(raw) && raw.length === 0)) return [{ type: 'any', index: null }];
+  if (!Array.isArray(raw)) throw new AnalysisInputError(`${where}: must be a list`);
+  return raw.map((peer: unknown, index) => {
+    const at = `${where}[${index}]`;
+    if (!isRecord(peer)) throw new AnalysisInputError(`${at}: must be an object`);
+    const hasSelectors = peer.podSelector != null || peer.namespaceSelector != null;
+    if (peer.ipBlock != null) {
+      if (hasSelectors) throw new AnalysisInputError(`${at}: ipBlock cannot be combined with podSelector or namespaceSelector`);
+      return ipBlockPeer(peer.ipBlock, index, cluster, `${at}.ipBlock`);
+    }
+    if (!hasSelectors) throw new AnalysisInputError(`${at}: a peer needs podSelector, namespaceSelector or ipBlock`);
+    const podSel = peer.podSelector != null ? parseSelector(peer.podSelector, `${at}.podSelector`) : null;
+    const nsSel = peer.namespaceSelector != null ? parseSelector(peer.namespaceSelector, `${at}.namespaceSelector`) : null;
+    return {
+      type: 'selector',
+      index,
+      members: cluster.selectWorkloads(home, nsSel, podSel),
+      description: describePeer(home, nsSel, podSel),
+      whyNot: (w: Workload) => selectorMiss(cluster, home, nsSel, podSel, w),
+    } satisfies Peer;
+  });
+}
+
+function describePeer(home: string, nsSel: Selector | null, podSel: Selector | null): string {
+  const ns = nsSel ? `namespaceSelector ${describeSelector(nsSel)}` : `namespace ${home}`;
+  return podSel ? `${ns}, podSelector ${describeSelector(podSel)}` : `${ns}, all pods`;
+}
+
+function selectorMiss(cluster: Cluster, home: string, nsSel: Selector | null, podSel: Selector | null, w: Workload): string {
+  const reasons: string[] = [];
+  if (nsSel) {
+    const failed = failedRequirements(nsSel, cluster.namespace(w.namespace)?.labels ?? {});
+    if (failed.length > 0) reasons.push(`namespace ${w.namespace} fails namespaceSelector ${failed.map(describeRequirement).join(',')}`);
+  } else if (w.namespace !== home) {
+    reasons.push(`${w.id} is not in namespace ${home} (podSelector alone selects only there)`);
+  }
+  if (podSel) {
+    const failed = failedRequirements(podSel, w.labels);
+    if (failed.length > 0) reasons.push(`${w.id} fails podSelector ${failed.map(describeRequirement).join(',')}`);
+  }
+  return reasons.join('; ') || 'peer matches';
+}
+
+function ipBlockPeer(raw: unknown, index: number, cluster: Cluster, where: string): Peer {
+  if (!isRecord(raw) || typeof raw.cidr !== 'string') throw new AnalysisInputError(`${where}: needs a cidr string`);
+  const cidr = parseCidr(raw.cidr);
+  if (!cidr) throw new AnalysisInputError(`${where}.cidr: ${JSON.stringify(raw.cidr)} is not a valid CIDR`);
+  const exceptRaw = raw.except ?? [];
+  if (!Array.isArray(exceptRaw)) throw new AnalysisInputError(`${where}.except: must be a list`);
+  const except: Cidr[] = exceptRaw.map((e: unknown, i) => {
+    const c = typeof e === 'string' ? parseCidr(e) : undefined;
+    if (!c) throw new AnalysisInputError(`${where}.except[${i}]: ${JSON.stringify(e)} is not a valid CIDR`);
+    // The API server rejects except entries outside the cidr; they would be meaningless here too.
+    if (!cidrCovers(cidr, c)) throw new AnalysisInputError(`${where}.except[${i}]: ${c.text} is not inside ${cidr.text}`);
+    return c;
+  });
+  const members = cluster.withIps.filter((i) => cluster.workloads[i].ips.some((ip) => ipBlockContains(cidr, except, ip)));
+  const description = `ipBlock ${cidr.text}${except.length > 0 ? ` except ${except.map((e) => e.text).join(', ')}` : ''}`;
+  const whyNot = (w: Workload): string => {
+    if (w.ips.length === 0) return `${w.id} declares no pod IP (an ipBlock matches a pod only through status.podIP/podIPs)`;
+    const ips = w.ips.map((ip) => ip.toString()).join(', ');
+    if (!w.ips.some((ip) => cidrContains(cidr, ip))) return `${w.id} IP ${ips} is outside ${cidr.text}`;
+    return `${w.id} IP ${ips} is excluded by except`;
+  };
+  return { type: 'ipBlock', index, members, cidr, except, description, whyNot };
+}
+
+function compilePorts(raw: unknown, where: string): PortSpec {
+  // A missing or empty port list matches every port of every protocol.
+  if (raw === undefined || raw === null || (Array.isArray(raw) && raw.length === 0)) return { ranges: allPorts(), named: [] };
+  if (!Array.isArray(raw)) throw new AnalysisInputError(`${where}: must be a list`);
+  const ranges: Record<string, PortRange[]> = {};
+  const named: NamedPort[] = [];
+  raw.forEach((p: unknown, i) => {
+    const at = `${where}[${i}]`;
+    if (!isRecord(p)) throw new AnalysisInputError(`${at}: must be an object`);
+    const protocol = p.protocol ?? 'TCP';
+    if (!isProtocol(protocol)) throw new AnalysisInputError(`${at}.protocol: ${JSON.stringify(protocol)} is not TCP, UDP or SCTP`);
+    const { port, endPort } = p;
+    if (typeof port === 'string') {
+      // IANA_SVC_NAME: a quoted number such as "53" is a (malformed) name, not a port number.
+      if (!/^[a-z0-9]([a-z0-9-]{0,13}[a-z0-9])?$/.test(port) || !/[a-z]/.test(port)) {
+        throw new AnalysisInputError(`${at}.port: ${JSON.stringify(port)} is neither a port number nor a valid port name`);
+      }
+      if (endPort != null) throw new AnalysisInputError(`${at}.endPort: only allowed with a numeric port`);
+      named.push({ name: port, protocol });
+      return;
+    }
+    (ranges[protocol] ??= []).push(portRange(port, endPort, at));
+  });
+  const map: PortMap = {};
+  for (const [protocol, list] of Object.entries(ranges)) if (isProtocol(protocol)) map[protocol] = normalizeRanges(list);
+  return { ranges: map, named };
+}
+
+function portRange(port: unknown, endPort: unknown, at: string): PortRange {
+  if (port == null) {
+    if (endPort != null) throw new AnalysisInputError(`${at}.endPort: only allowed with a numeric port`);
+    return [MIN_PORT, MAX_PORT];
+  }
+  if (!isPortNumber(port)) throw new AnalysisInputError(`${at}.port: ${JSON.stringify(port)} is not a port number (1-65535)`);
+  if (endPort == null) return [port, port];
+  if (!isPortNumber(endPort)) throw new AnalysisInputError(`${at}.endPort: ${JSON.stringify(endPort)} is not a port number (1-65535)`);
+  if (endPort < port) throw new AnalysisInputError(`${at}.endPort: ${endPort} is below port ${port}`);
+  return [port, endPort];
+}
+
+function isPortNumber(v: unknown): v is number {
+  return typeof v === 'number' && Number.isInteger(v) && v >= MIN_PORT && v <= MAX_PORT;
+}
