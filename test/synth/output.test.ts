@@ -1,0 +1,147 @@
+/**
+ * What synth renders from the example, checked for real: every object against the Kubernetes 1.28
+ * schema (strict about unknown fields) and the API server's own rules, plus the promises bulkhead
+ * makes about its output (isolation with DNS, restricted pods, stable names, one policy per direction).
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { describeWithShared } from '../support/shared';
+import { K8sObject, apiRuleErrors, schemaErrors } from '../support/k8s-validate';
+import { synth, workspace } from '../support/workspace';
+
+const ws = workspace();
+beforeAll(() => expect(synth(ws).code).toBe(0));
+
+function filesUnder(dir: string): string[] {
+  return fs.readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.yaml')).map((f) => path.join(dir, f));
+}
+function objects(cluster?: string): Array<K8sObject & { file: string }> {
+  const root = cluster ? path.join(ws.dist, cluster) : ws.dist;
+  return filesUnder(root).flatMap((file) => parseAllDocuments(fs.readFileSync(file, 'utf8')).map((d) => ({ ...(d.toJS() as K8sObject), file })));
+}
+const clusters = ['dev', 'prod'];
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+test('renders one file per tenant and one cluster-wide file per cluster', () => {
+  for (const c of clusters) {
+    const files = filesUnder(path.join(ws.dist, c)).map((f) => path.relative(path.join(ws.dist, c), f)).sort();
+    expect(files).toEqual(['platform/cluster-wide.yaml', 'tenants/billing.yaml', 'tenants/patient-data.yaml', 'tenants/web.yaml']);
+  }
+});
+
+describeWithShared('Kubernetes 1.28 schema', () => {
+  test('every rendered object validates', () => {
+    const all = objects();
+    expect(all.length).toBeGreaterThan(20);
+    const problems = all.flatMap(({ file: _file, ...o }) => schemaErrors(o).map((e) => `${o.kind} ${o.metadata.namespace}/${o.metadata.name}: ${e}`));
+    expect(problems).toEqual([]);
+  });
+  test('the validator is strict: an unknown field and a wrong type fail', () => {
+    const np = objects('dev').find((o) => o.kind === 'NetworkPolicy')!;
+    expect(schemaErrors({ ...np, spec: { ...(np.spec as Json), podSelectr: {} } })).not.toEqual([]);
+    expect(schemaErrors({ ...np, spec: { ...(np.spec as Json), policyTypes: 'Ingress' } })).not.toEqual([]);
+  });
+});
+
+describe('API server rules', () => {
+  test('every rendered object passes', () => {
+    expect(objects().flatMap(({ file: _file, ...o }) => apiRuleErrors(o))).toEqual([]);
+  });
+  test('the rules catch port 0, a quoted port number, a bad endPort and an except outside its CIDR', () => {
+    const bad: K8sObject = {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: { name: 'x', namespace: 'y' },
+      spec: {
+        podSelector: {},
+        egress: [
+          { ports: [{ port: 0 }, { port: '53' }, { port: 90, endPort: 80 }], to: [{ ipBlock: { cidr: '10.0.0.0/8', except: ['11.0.0.0/16'] } }] },
+        ],
+      },
+    };
+    expect(apiRuleErrors(bad)).toHaveLength(4);
+  });
+});
+
+describe.each(clusters)('cluster %s', (cluster) => {
+  const all = () => objects(cluster);
+  const policies = () => all().filter((o) => o.kind === 'NetworkPolicy') as Json[];
+
+  test('no name hash, no cdk8s address label anywhere', () => {
+    for (const o of all()) expect(o.metadata.name).not.toMatch(/-c8[0-9a-f]{6,}$|-[0-9a-f]{8}$/);
+    for (const f of filesUnder(path.join(ws.dist, cluster))) expect(fs.readFileSync(f, 'utf8')).not.toContain('cdk8s.io/metadata.addr');
+  });
+
+  test('every tenant namespace is isolated both ways and keeps DNS to kube-dns', () => {
+    const namespaces = all().filter((o) => o.kind === 'Namespace');
+    expect(namespaces.map((n) => n.metadata.name).sort()).toEqual(['billing', 'patient-data', 'web']);
+    for (const ns of namespaces) {
+      expect(ns.metadata.labels).toMatchObject({ 'pod-security.kubernetes.io/enforce': 'restricted' });
+      const deny = policies().filter((p) => p.metadata.namespace === ns.metadata.name && Object.keys(p.spec.podSelector).length === 0);
+      expect(deny).toHaveLength(1);
+      expect(deny[0].spec.policyTypes).toEqual(['Ingress', 'Egress']);
+      expect(deny[0].spec.ingress).toBeUndefined();
+      expect(deny[0].spec.egress).toEqual([
+        {
+          to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
+          ports: expect.arrayContaining([{ port: 53, protocol: 'UDP' }, { port: 53, protocol: 'TCP' }]),
+        },
+      ]);
+    }
+  });
+
+  test('at most one ingress and one egress policy per workload; peers pin their namespace by name', () => {
+    const perWorkload = new Map<string, string[]>();
+    for (const p of policies()) {
+      const w = p.spec.podSelector.matchLabels?.['bulkhead.dev/workload'];
+      if (!w) continue;
+      const key = `${p.metadata.namespace}/${w}`;
+      perWorkload.set(key, [...(perWorkload.get(key) ?? []), ...p.spec.policyTypes]);
+      for (const dir of ['ingress', 'egress']) {
+        for (const rule of p.spec[dir] ?? []) {
+          for (const peer of rule.from ?? rule.to ?? []) {
+            if (peer.ipBlock) continue;
+            expect(Object.keys(peer.namespaceSelector.matchLabels)).toEqual(['kubernetes.io/metadata.name']);
+            expect(peer.podSelector).toBeDefined();
+          }
+        }
+      }
+    }
+    for (const types of perWorkload.values()) expect(types.sort()).toEqual([...new Set(types)].sort());
+  });
+
+  test('pods meet the restricted Pod Security Standard', () => {
+    for (const d of all().filter((o) => o.kind === 'Deployment') as Json[]) {
+      const pod = d.spec.template.spec;
+      expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
+      expect(pod.securityContext.runAsUser).toBeGreaterThan(0);
+      expect(pod.hostNetwork ?? false).toBe(false);
+      expect(pod.automountServiceAccountToken).toBe(false);
+      for (const v of pod.volumes ?? []) expect(Object.keys(v).sort()).toEqual(['emptyDir', 'name']);
+      for (const c of pod.containers) {
+        expect(c.securityContext).toMatchObject({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ['ALL'] } });
+        expect(c.securityContext.capabilities.add).toBeUndefined();
+        expect(c.resources.limits).toBeDefined();
+        for (const m of c.volumeMounts ?? []) expect(pod.volumes.map((v: Json) => v.name)).toContain(m.name);
+      }
+    }
+  });
+
+  test('each Service selects its Deployment and targets ports the pods declare', () => {
+    const deployments = all().filter((o) => o.kind === 'Deployment') as Json[];
+    for (const s of all().filter((o) => o.kind === 'Service') as Json[]) {
+      const d = deployments.find((x) => x.metadata.namespace === s.metadata.namespace && x.metadata.name === s.metadata.name);
+      expect(d).toBeDefined();
+      for (const [k, v] of Object.entries(s.spec.selector)) expect(d!.spec.template.metadata.labels[k]).toBe(v);
+      const names = d!.spec.template.spec.containers.flatMap((c: Json) => c.ports.map((p: Json) => p.name));
+      for (const p of s.spec.ports) expect(names).toContain(p.targetPort);
+    }
+  });
+});
+
+test('per-cluster overrides apply only to their cluster', () => {
+  const replicas = (cluster: string) => (objects(cluster).find((o) => o.kind === 'Deployment' && o.metadata.name === 'frontend') as Json).spec.replicas;
+  expect(replicas('dev')).toBe(1);
+  expect(replicas('prod')).toBe(2);
+});
