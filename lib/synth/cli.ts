@@ -4,6 +4,7 @@
  */
 import { IntentError } from '../intent/diagnostics';
 import { RenderError } from '../emit/render';
+import { VerificationError } from '../verify/verify';
 import { synthesize, SynthOptions } from './pipeline';
 
 export function runSynth(options: SynthOptions, out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr): number {
@@ -20,7 +21,7 @@ export function runSynth(options: SynthOptions, out: NodeJS.WritableStream = pro
       err.write(`bulkhead: synth failed with ${e.diagnostics.length} error(s); dist/ was left as it was.\n`);
       return 1;
     }
-    if (e instanceof RenderError) {
+    if (e instanceof RenderError || e instanceof VerificationError) {
       err.write(`bulkhead: ${e.message}\nbulkhead: synth failed; dist/ was left as it was.\n`);
       return 1;
     }

@@ -4,28 +4,40 @@
  */
 import { App } from 'cdk8s';
 import * as path from 'node:path';
-import { checkPlatform } from '../intent/check';
-import { loadIntentsFile } from '../intent/load';
 import { ClusterPlatform } from '../constructs/cluster-platform';
 import { RenderedFile, renderCharts, toYaml } from '../emit/render';
 import { stageOutput, writeFileIn } from '../emit/write';
+import { checkPlatform } from '../intent/check';
+import { loadIntentsFile } from '../intent/load';
 import { ClusterPlatform as ClusterModel, Platform, forCluster } from '../model/platform';
+import { REPORT_FILE, connectivityReport } from '../report/connectivity-report';
+import { Verification, VerificationError, verifyCluster } from '../verify/verify';
 
-export interface SynthOptions {
-  /** The intents file. */
-  readonly intents: string;
-  /** Where dist/ goes. @default dist beside the intents file */
+export interface CompileOptions {
+  /** Where dist/ goes. @default dist */
   readonly outDir?: string;
   /** Set by `cdk8s synth` (CDK8S_OUTDIR): also leave a copy of the manifests there for the CLI to list. */
   readonly cdk8sOutDir?: string;
-  /** Skip writing (benchmarks measure the rest). @default false */
+  /** Skip writing (benchmarks and property tests measure the rest). @default false */
   readonly dryRun?: boolean;
+  /**
+   * Adds to or changes a cluster's constructs before rendering (TypeScript users' escape hatch).
+   * Whatever it does is verified like the rest: it cannot open what the intents do not allow.
+   */
+  readonly customize?: (app: App, cluster: ClusterModel) => void;
+}
+
+export interface SynthOptions extends CompileOptions {
+  /** The intents file; dist/ defaults to its directory's dist/. */
+  readonly intents: string;
 }
 
 export interface ClusterOutput {
   readonly cluster: ClusterModel;
   readonly files: RenderedFile[];
+  /** File path (relative to dist/<cluster>/) to content. */
   readonly texts: Map<string, string>;
+  readonly verification: Verification;
 }
 
 export interface SynthResult {
@@ -35,43 +47,66 @@ export interface SynthResult {
   readonly phases: Array<{ name: string; ms: number }>;
 }
 
-export function synthesize(options: SynthOptions): SynthResult {
-  const phases: SynthResult['phases'] = [];
-  const timed = <T>(name: string, fn: () => T): T => {
+export class PhaseTimer {
+  readonly phases: Array<{ name: string; ms: number }> = [];
+  run<T>(name: string, fn: () => T): T {
     const start = performance.now();
     try {
       return fn();
     } finally {
-      phases.push({ name, ms: performance.now() - start });
+      this.phases.push({ name, ms: performance.now() - start });
     }
-  };
+  }
+}
 
-  const platform = timed('load and check intents', () => {
+export function synthesize(options: SynthOptions, timer = new PhaseTimer()): SynthResult {
+  const platform = timer.run('load and check intents', () => {
     const loaded = loadIntentsFile(options.intents);
     return checkPlatform(loaded.spec, loaded.source);
   });
-  const built = timed('build constructs', () =>
+  return compilePlatform(platform, { outDir: path.join(path.dirname(options.intents), 'dist'), ...options }, timer);
+}
+
+/**
+ * Compiles a checked platform (from YAML, or built in TypeScript and passed through `checkPlatform`),
+ * verifies every cluster and, unless `dryRun`, replaces the output directory. Throws
+ * `VerificationError` (and writes nothing) when the rendered manifests do not do what the intents say.
+ */
+export function compilePlatform(platform: Platform, options: CompileOptions = {}, timer = new PhaseTimer()): SynthResult {
+  const built = timer.run('build constructs', () =>
     platform.clusters.map((c) => {
       const model = forCluster(platform, c);
       const app = new App({ outdir: options.cdk8sOutDir ?? '.cdk8s.out' });
       new ClusterPlatform(app, c.name, { platform: model });
+      options.customize?.(app, model);
       return { model, app };
     }),
   );
-  const clusters: ClusterOutput[] = timed('render', () =>
+  const rendered = timer.run('render', () =>
     built.map(({ model, app }) => {
       const files = renderCharts(app);
-      const texts = new Map(files.map((f) => [f.path, toYaml(f)]));
-      return { cluster: model, files, texts };
+      return { model, files, texts: new Map(files.map((f) => [f.path, toYaml(f)])) };
     }),
   );
+  // The analyzer reads the very objects that were serialized, as plain manifests.
+  const clusters: ClusterOutput[] = timer.run('verify', () =>
+    rendered.map(({ model, files, texts }) => {
+      const objects = files.flatMap((f) => f.manifests.map((m, index) => ({ file: f.path, index, object: m })));
+      return { cluster: model, files, texts, verification: verifyCluster(model, objects) };
+    }),
+  );
+  const failed = clusters.filter((c) => c.verification.findings.length);
+  if (failed.length) throw new VerificationError(failed.map((c) => c.verification));
+  timer.run('report', () => {
+    for (const c of clusters) c.texts.set(REPORT_FILE, connectivityReport(c.verification, platform));
+  });
 
   if (!options.dryRun) {
-    const outDir = options.outDir ?? path.join(path.dirname(options.intents), 'dist');
-    timed('write', () => writeOutputs(outDir, clusters));
+    const outDir = options.outDir ?? 'dist';
+    timer.run('write', () => writeOutputs(outDir, clusters));
     if (options.cdk8sOutDir && path.resolve(options.cdk8sOutDir) !== path.resolve(outDir)) writeCdk8sCopy(options.cdk8sOutDir, clusters);
   }
-  return { platform, clusters, phases };
+  return { platform, clusters, phases: timer.phases };
 }
 
 function writeOutputs(outDir: string, clusters: ClusterOutput[]): void {
@@ -86,5 +121,5 @@ function writeOutputs(outDir: string, clusters: ClusterOutput[]): void {
 }
 
 function writeCdk8sCopy(dir: string, clusters: ClusterOutput[]): void {
-  for (const c of clusters) for (const [file, text] of c.texts) writeFileIn(dir, path.join(c.cluster.cluster.name, file), text);
+  for (const c of clusters) for (const [file, text] of c.texts) if (file.endsWith('.yaml')) writeFileIn(dir, path.join(c.cluster.cluster.name, file), text);
 }
