@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { LineCounter, parseAllDocuments } from 'yaml';
 import { AnalysisInputError } from './errors';
+import { jsonErrorOffset, lineColumn } from './json-position';
 
 export interface SourcedObject {
   file: string;
@@ -76,13 +77,11 @@ function parseJson(text: string, file: string): SourcedObject[] {
   try {
     value = JSON.parse(text);
   } catch (e) {
-    // JSON.parse does not say where; the YAML parser (JSON is YAML) usually can.
-    try {
-      parseYaml(text, file);
-    } catch (yamlError) {
-      if (yamlError instanceof AnalysisInputError) throw new AnalysisInputError(yamlError.message.replace('YAML', 'JSON'));
-    }
-    throw new AnalysisInputError(`${file}: JSON syntax error: ${(e as Error).message}`);
+    const offset = jsonErrorOffset(text);
+    if (offset === undefined) throw new AnalysisInputError(`${file}: JSON syntax error: ${firstLine((e as Error).message)}`);
+    const { line, column } = lineColumn(text, offset);
+    const what = offset >= text.length ? 'unexpected end of input' : `unexpected ${JSON.stringify(text[offset])}`;
+    throw new AnalysisInputError(`${file}:${line}:${column}: JSON syntax error: ${what}`);
   }
   if (Array.isArray(value)) return value.map((object, index) => ({ file, index, object }));
   return [{ file, index: 0, line: 1, object: value }];

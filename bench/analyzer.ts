@@ -1,0 +1,127 @@
+/**
+ * Analyzer benchmark: synthetic platform shaped like compiled bulkhead output (a default-deny per namespace,
+ * one ingress and one egress NetworkPolicy per workload with flows, peers selected by namespace name label +
+ * workload label). Times `analyze` at N and 2N workloads (tenants and flows scaled with them).
+ *
+ *   npx tsx bench/analyzer.ts [--workloads 5000 --tenants 500 --flows 20000 --runs 3]
+ */
+import { analyze, SourcedObject } from '../lib/analysis';
+
+interface Shape {
+  workloads: number;
+  tenants: number;
+  flows: number;
+}
+
+function option(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  const v = i >= 0 ? Number(process.argv[i + 1]) : fallback;
+  if (!Number.isInteger(v) || v <= 0) throw new Error(`--${name} must be a positive integer`);
+  return v;
+}
+
+/** mulberry32: small, seeded, deterministic. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const WL = 'bulkhead.dev/workload';
+
+export function generate({ workloads, tenants, flows }: Shape, seed = 42): SourcedObject[] {
+  const rand = rng(seed);
+  const pick = (n: number) => Math.floor(rand() * n);
+  const objects: unknown[] = [];
+  const wls: { ns: string; name: string; port: number }[] = [];
+  for (let t = 0; t < tenants; t++) {
+    const ns = `tenant-${t}`;
+    objects.push({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns, labels: { 'bulkhead.dev/tenant': ns } } });
+    objects.push({
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: { name: 'default-deny', namespace: ns },
+      spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },
+    });
+  }
+  for (let i = 0; i < workloads; i++) {
+    // Names repeat across namespaces (every tenant has a w0): selection must not rely on unique names.
+    const ns = `tenant-${i % tenants}`;
+    const name = `w${Math.floor(i / tenants)}`;
+    const port = 8000 + pick(100);
+    wls.push({ ns, name, port });
+    objects.push({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name, namespace: ns },
+      spec: {
+        selector: { matchLabels: { [WL]: name } },
+        template: {
+          metadata: { labels: { [WL]: name, 'bulkhead.dev/tenant': ns } },
+          spec: { containers: [{ name: 'app', image: 'app', ports: [{ name: 'http', containerPort: port }] }] },
+        },
+      },
+    });
+  }
+  const ingress = new Map<number, { from: number; port: number }[]>();
+  const egress = new Map<number, { to: number; port: number }[]>();
+  for (let f = 0; f < flows; f++) {
+    const from = pick(workloads);
+    let to = pick(workloads);
+    if (to === from) to = (to + 1) % workloads;
+    const port = wls[to].port;
+    (ingress.get(to) ?? ingress.set(to, []).get(to)!).push({ from, port });
+    (egress.get(from) ?? egress.set(from, []).get(from)!).push({ to, port });
+  }
+  const peer = (w: number) => ({
+    namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': wls[w].ns } },
+    podSelector: { matchLabels: { [WL]: wls[w].name } },
+  });
+  const policy = (w: number, suffix: string, spec: Record<string, unknown>) =>
+    objects.push({
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: { name: `${wls[w].name}-${suffix}`, namespace: wls[w].ns },
+      spec: { podSelector: { matchLabels: { [WL]: wls[w].name } }, ...spec },
+    });
+  for (const [w, list] of ingress) {
+    policy(w, 'ingress', { policyTypes: ['Ingress'], ingress: list.map((x) => ({ from: [peer(x.from)], ports: [{ port: x.port }] })) });
+  }
+  for (const [w, list] of egress) {
+    policy(w, 'egress', { policyTypes: ['Egress'], egress: list.map((x) => ({ to: [peer(x.to)], ports: [{ port: 'http' }] })) });
+  }
+  return objects.map((object, index) => ({ file: 'bench.yaml', index, object }));
+}
+
+function time(shape: Shape, runs: number): { ms: number; connections: number; objects: number } {
+  const objects = generate(shape);
+  let best = Infinity;
+  let connections = 0;
+  for (let r = 0; r < runs; r++) {
+    const start = process.hrtime.bigint();
+    connections = analyze(objects).connections.length;
+    best = Math.min(best, Number(process.hrtime.bigint() - start) / 1e6);
+  }
+  return { ms: best, connections, objects: objects.length };
+}
+
+function main(): void {
+  const base: Shape = { workloads: option('workloads', 5000), tenants: option('tenants', 500), flows: option('flows', 20000) };
+  const runs = option('runs', 3);
+  const doubled: Shape = { workloads: base.workloads * 2, tenants: base.tenants * 2, flows: base.flows * 2 };
+  const a = time(base, runs);
+  const b = time(doubled, runs);
+  const line = (s: Shape, r: typeof a) =>
+    `${s.workloads} workloads, ${s.tenants} namespaces, ${s.flows} flows (${r.objects} objects, ${r.connections} connections): ${r.ms.toFixed(0)} ms`;
+  console.log(`best of ${runs} runs`);
+  console.log(`N : ${line(base, a)}`);
+  console.log(`2N: ${line(doubled, b)}`);
+  console.log(`ratio 2N/N: ${(b.ms / a.ms).toFixed(2)}`);
+}
+
+if (require.main === module) main();
