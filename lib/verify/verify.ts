@@ -58,15 +58,15 @@ export function verifyCluster(platform: ClusterPlatform, objects: readonly Sourc
     seen.add(key);
     const want = expectation.pairs.get(key);
     if (!want) {
-      findings.push({ kind: 'unexpected', message: `${c.from} -> ${c.to}: no flow declares it, but ${formatPorts(c.ports)} is open (${why(c.from, c.to, c.ports)})` });
+      findings.push({ kind: 'unexpected', message: `${c.from} -> ${c.to}: no flow declares it, but it is open on ${formatPorts(c.ports)} (${why(c.from, c.to, c.ports)})` });
       continue;
     }
     if (portsEqual(want.ports, c.ports)) continue;
     const extra = subtractPorts(c.ports, want.ports);
     const missing = subtractPorts(want.ports, c.ports);
     const flows = want.flows.map((f) => `${describeFlow(f)} at ${formatLocation(f.origin)}`).join('; ');
-    if (!isEmptyPorts(extra)) findings.push({ kind: 'unexpected', message: `${c.from} -> ${c.to}: expected ${formatPorts(want.ports)} (${flows}), but ${formatPorts(extra)} is open too (${why(c.from, c.to, extra)})` });
-    if (!isEmptyPorts(missing)) findings.push({ kind: 'missing', message: `${c.from} -> ${c.to}: expected ${formatPorts(want.ports)} (${flows}), but ${formatPorts(missing)} is blocked (${why(c.from, c.to, missing)})` });
+    if (!isEmptyPorts(extra)) findings.push({ kind: 'unexpected', message: `${c.from} -> ${c.to}: expected ${formatPorts(want.ports)} (${flows}), but it is also open on ${formatPorts(extra)} (${why(c.from, c.to, extra)})` });
+    if (!isEmptyPorts(missing)) findings.push({ kind: 'missing', message: `${c.from} -> ${c.to}: expected ${formatPorts(want.ports)} (${flows}), but it is blocked on ${formatPorts(missing)} (${why(c.from, c.to, missing)})` });
   }
   for (const [key, want] of expectation.pairs) {
     if (seen.has(key)) continue;
