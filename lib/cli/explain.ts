@@ -1,0 +1,39 @@
+/** `bulkhead explain --from ns/a --to ns/b --port N [--protocol TCP] PATH...`: why a connection is (not) allowed. */
+import { Command, Option } from 'commander';
+import { explain, loadManifestPaths, renderExplanation } from '../analysis';
+import type { Protocol } from '../analysis';
+import type { CliContext } from './context';
+import { UsageError } from './errors';
+
+interface ExplainOptions {
+  from: string;
+  to: string;
+  port: string;
+  protocol: string;
+}
+
+/** Exit status like `kubectl auth can-i`: 0 allowed, 1 denied (2 stays for errors). */
+export const EXIT_DENIED = 1;
+
+export function register(program: Command, ctx: CliContext): void {
+  program
+    .command('explain')
+    .description('explain why a connection is allowed or denied (exit 0 allowed, 1 denied)')
+    .requiredOption('--from <id>', 'source workload, namespace/name')
+    .requiredOption('--to <id>', 'destination workload, namespace/name')
+    .requiredOption('--port <port>', 'destination port number')
+    .addOption(new Option('--protocol <protocol>', 'TCP, UDP or SCTP').default('TCP'))
+    .argument('<paths...>', 'manifest files or directories (.yaml, .yml, .json)')
+    .action((paths: string[], opts: ExplainOptions) => {
+      const port = Number(opts.port);
+      if (!/^\d+$/.test(opts.port) || port < 1 || port > 65535) throw new UsageError(`--port must be a number from 1 to 65535 (got ${opts.port})`);
+      const protocol = opts.protocol.toUpperCase();
+      if (protocol !== 'TCP' && protocol !== 'UDP' && protocol !== 'SCTP') {
+        throw new UsageError(`--protocol must be TCP, UDP or SCTP (got ${opts.protocol})`);
+      }
+      const result = explain(loadManifestPaths(paths), { from: opts.from, to: opts.to, port, protocol: protocol as Protocol });
+      const c = ctx.colors;
+      ctx.io.stdout(`${renderExplanation(result, { good: c.green, bad: c.red, dim: c.dim })}\n`);
+      if (!result.allowed) ctx.exitCode = EXIT_DENIED;
+    });
+}
