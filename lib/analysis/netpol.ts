@@ -91,7 +91,10 @@ function compilePeers(raw: unknown, home: string, cluster: Cluster, where: strin
       type: 'selector',
       index,
       members: cluster.selectWorkloads(home, nsSel, podSel),
-      description: describePeer(home, nsSel, podSel),
+      // Only explanations read it; most peers of a large platform are never described.
+      get description() {
+        return describePeer(home, nsSel, podSel);
+      },
       whyNot: (w: Workload) => selectorMiss(cluster, home, nsSel, podSel, w),
     } satisfies Peer;
   });

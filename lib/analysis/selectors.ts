@@ -20,7 +20,7 @@ export interface Selector {
 
 const OPERATORS = new Set<Operator>(['In', 'NotIn', 'Exists', 'DoesNotExist']);
 
-export const EVERYTHING: Selector = { requirements: [], key: '[]' };
+export const EVERYTHING: Selector = { requirements: [], key: '' };
 
 /** `where` prefixes error messages (e.g. `file:12 NetworkPolicy x/p spec.podSelector`). */
 export function parseSelector(raw: unknown, where: string): Selector {
@@ -53,8 +53,11 @@ export function parseSelector(raw: unknown, where: string): Selector {
     }
     reqs.push({ key: expr.key, op: op as Operator, values: [...new Set(values as string[])].sort() });
   });
-  reqs.sort((a, b) => cmp(a.key, b.key) || cmp(a.op, b.op) || cmp(a.values.join('\0'), b.values.join('\0')));
-  return { requirements: reqs, key: JSON.stringify(reqs.map((r) => [r.key, r.op, r.values])) };
+  if (reqs.length > 1) reqs.sort((a, b) => cmp(a.key, b.key) || cmp(a.op, b.op) || cmp(a.values.join('\0'), b.values.join('\0')));
+  // JSON-quoting each string keeps the key unambiguous whatever characters labels contain.
+  let key = '';
+  for (const r of reqs) key += `${JSON.stringify(r.key)}${r.op}${JSON.stringify(r.values)};`;
+  return { requirements: reqs, key };
 }
 
 export function matchesRequirement(r: Requirement, labels: Labels): boolean {
