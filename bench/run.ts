@@ -1,0 +1,77 @@
+/**
+ * Synth benchmark: generates a synthetic platform, runs the real pipeline on it (intents file in,
+ * verified dist/ out), and prints wall time and peak RSS per phase; then the two baselines for the
+ * same rendered documents, `yaml.stringify` of every document (the floor) and plain cdk8s
+ * `App.synth()`, and the ratios. A benchmark, not a test: numbers vary with the machine.
+ *
+ *   npm run bench -- --size L            # S | M | L | XL
+ *   npm run bench -- --size L --double   # also 2x the workloads at the same flows per workload
+ *   npm run bench -- --size L --no-cdk8s # skip the (slow) plain cdk8s baseline
+ */
+import { ApiObject, App, Chart, Yaml } from 'cdk8s';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { stringify } from 'yaml';
+import { PhaseTimer, synthesize } from '../lib/synth/pipeline';
+import { PlatformSize, SIZES, generatePlatform } from './generate';
+
+const arg = (name: string) => process.argv.includes(`--${name}`);
+const value = (name: string, fallback: string) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : fallback;
+};
+const peakMb = () => Math.round(process.resourceUsage().maxRSS / 1024);
+const secs = (ms: number) => (ms / 1000).toFixed(2).padStart(7);
+
+function run(label: string, size: PlatformSize): void {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bulkhead-bench-'));
+  const intents = path.join(dir, 'platform.yaml');
+  fs.writeFileSync(intents, stringify(generatePlatform(size), { lineWidth: 0 }));
+
+  const timer = new PhaseTimer();
+  const peaks: number[] = [];
+  const original = timer.run.bind(timer);
+  timer.run = <T>(name: string, fn: () => T): T => {
+    const out = original(name, fn);
+    peaks.push(peakMb());
+    return out;
+  };
+  const result = synthesize({ intents, outDir: path.join(dir, 'dist') }, timer);
+  const docs = result.clusters.flatMap((c) => c.files.flatMap((f) => f.manifests));
+  const total = timer.phases.reduce((n, p) => n + p.ms, 0);
+  const verify = timer.phases.find((p) => p.name === 'verify')!.ms;
+
+  console.log(`\n${label}: ${size.tenants} tenants, ${size.workloads} workloads, ${size.flows} flows -> ${docs.length} documents`);
+  console.log('phase                     wall (s)  peak RSS (MB)');
+  timer.phases.forEach((p, i) => console.log(`${p.name.padEnd(24)} ${secs(p.ms)}  ${String(peaks[i]).padStart(8)}`));
+  console.log(`${'total'.padEnd(24)} ${secs(total)}  ${String(peakMb()).padStart(8)}`);
+
+  let start = performance.now();
+  for (const d of docs) Yaml.stringify(d);
+  const floor = performance.now() - start;
+  console.log(`baseline yaml.stringify  ${secs(floor)}`);
+  let cdk8s: number | undefined;
+  if (!arg('no-cdk8s')) {
+    start = performance.now();
+    const app = new App({ outdir: path.join(dir, 'cdk8s') });
+    const charts = new Map<string, Chart>();
+    docs.forEach((d, i) => {
+      const ns = d.metadata.namespace ?? 'cluster';
+      if (!charts.has(ns)) charts.set(ns, new Chart(app, ns, { disableResourceNameHashes: true }));
+      new ApiObject(charts.get(ns)!, `o${i}`, d);
+    });
+    app.synth();
+    cdk8s = performance.now() - start;
+    console.log(`baseline cdk8s synth     ${secs(cdk8s)}`);
+  }
+  console.log(`ratio to yaml floor: whole synth ${(total / floor).toFixed(2)}x, verification alone ${(verify / floor).toFixed(2)}x`);
+  if (cdk8s !== undefined) console.log(`ratio to cdk8s synth: ${(total / cdk8s).toFixed(2)}x`);
+  fs.rmSync(dir, { recursive: true, force: true });
+}
+
+const name = value('size', 'M').toUpperCase();
+const size = SIZES[name];
+if (!size) throw new Error(`--size must be one of ${Object.keys(SIZES).join(', ')}`);
+run(name, size);
+if (arg('double')) run(`${name} x2 workloads`, { tenants: size.tenants * 2, workloads: size.workloads * 2, flows: size.flows * 2 });
