@@ -71,6 +71,17 @@ interface Side {
 
 type Sides = Record<Direction, Side[]>;
 
+/** Shared by every side no policy isolates; never written to (grants only go to isolated sides). */
+const OPEN: Side = {
+  isolated: false,
+  wildcard: [EVERYTHING],
+  perPeer: new Map<number, PortSpec[]>(),
+  external: [
+    { cidr: ANY_IPV4, except: [], spec: EVERYTHING },
+    { cidr: ANY_IPV6, except: [], spec: EVERYTHING },
+  ],
+};
+
 export function computeConnectivity({ cluster, policies }: Inventory): Connectivity {
   const sides = buildSides(cluster, policies);
   const workloads = cluster.workloads;
@@ -121,22 +132,12 @@ export function computeConnectivity({ cluster, policies }: Inventory): Connectiv
 }
 
 function buildSides(cluster: Cluster, policies: readonly CompiledPolicy[]): Sides {
-  const open = (): Side => ({
-    isolated: false,
-    wildcard: [EVERYTHING],
-    perPeer: new Map(),
-    external: [
-      { cidr: ANY_IPV4, except: [], spec: EVERYTHING },
-      { cidr: ANY_IPV6, except: [], spec: EVERYTHING },
-    ],
-  });
-  const sides: Sides = { egress: cluster.workloads.map(open), ingress: cluster.workloads.map(open) };
+  const sides: Sides = { egress: cluster.workloads.map(() => OPEN), ingress: cluster.workloads.map(() => OPEN) };
   // Isolation first: a grant must never be dropped because the isolating policy came later.
   for (const p of policies) {
     for (const dir of p.isolates) {
       for (const s of p.subjects) {
-        const side = sides[dir][s];
-        if (!side.isolated) Object.assign(side, { isolated: true, wildcard: [], external: [] });
+        if (!sides[dir][s].isolated) sides[dir][s] = { isolated: true, wildcard: [], perPeer: new Map(), external: [] };
       }
     }
   }
@@ -145,6 +146,7 @@ function buildSides(cluster: Cluster, policies: readonly CompiledPolicy[]): Side
       if (!p.isolates.includes(rule.direction)) continue;
       for (const s of p.subjects) {
         const side = sides[rule.direction][s];
+        if (!side.isolated) throw new Error(`internal: grant for a side that ${p.ref.name} did not isolate`);
         for (const peer of rule.peers) {
           if (peer.type === 'any') {
             side.wildcard.push(rule.ports);

@@ -87,37 +87,45 @@ function compilePeers(raw: unknown, home: string, cluster: Cluster, where: strin
     if (!hasSelectors) throw new AnalysisInputError(`${at}: a peer needs podSelector, namespaceSelector or ipBlock`);
     const podSel = peer.podSelector != null ? parseSelector(peer.podSelector, `${at}.podSelector`) : null;
     const nsSel = peer.namespaceSelector != null ? parseSelector(peer.namespaceSelector, `${at}.namespaceSelector`) : null;
-    return {
-      type: 'selector',
-      index,
-      members: cluster.selectWorkloads(home, nsSel, podSel),
-      // Only explanations read it; most peers of a large platform are never described.
-      get description() {
-        return describePeer(home, nsSel, podSel);
-      },
-      whyNot: (w: Workload) => selectorMiss(cluster, home, nsSel, podSel, w),
-    } satisfies Peer;
+    return new SelectorPeer(index, cluster.selectWorkloads(home, nsSel, podSel), cluster, home, nsSel, podSel);
   });
 }
 
-function describePeer(home: string, nsSel: Selector | null, podSel: Selector | null): string {
-  const ns = nsSel ? `namespaceSelector ${describeSelector(nsSel)}` : `namespace ${home}`;
-  return podSel ? `${ns}, podSelector ${describeSelector(podSel)}` : `${ns}, all pods`;
-}
+/**
+ * A class rather than an object literal with closures: large platforms have tens of thousands of peers, and
+ * per-peer closures (plus the dictionary-mode objects getters cause) cost far more memory than the members.
+ */
+class SelectorPeer {
+  readonly type = 'selector';
 
-function selectorMiss(cluster: Cluster, home: string, nsSel: Selector | null, podSel: Selector | null, w: Workload): string {
-  const reasons: string[] = [];
-  if (nsSel) {
-    const failed = failedRequirements(nsSel, cluster.namespace(w.namespace)?.labels ?? {});
-    if (failed.length > 0) reasons.push(`namespace ${w.namespace} fails namespaceSelector ${failed.map(describeRequirement).join(',')}`);
-  } else if (w.namespace !== home) {
-    reasons.push(`${w.id} is not in namespace ${home} (podSelector alone selects only there)`);
+  constructor(
+    readonly index: number,
+    readonly members: readonly number[],
+    private readonly cluster: Cluster,
+    private readonly home: string,
+    private readonly nsSel: Selector | null,
+    private readonly podSel: Selector | null,
+  ) {}
+
+  get description(): string {
+    const ns = this.nsSel ? `namespaceSelector ${describeSelector(this.nsSel)}` : `namespace ${this.home}`;
+    return this.podSel ? `${ns}, podSelector ${describeSelector(this.podSel)}` : `${ns}, all pods`;
   }
-  if (podSel) {
-    const failed = failedRequirements(podSel, w.labels);
-    if (failed.length > 0) reasons.push(`${w.id} fails podSelector ${failed.map(describeRequirement).join(',')}`);
+
+  whyNot(w: Workload): string {
+    const reasons: string[] = [];
+    if (this.nsSel) {
+      const failed = failedRequirements(this.nsSel, this.cluster.namespace(w.namespace)?.labels ?? {});
+      if (failed.length > 0) reasons.push(`namespace ${w.namespace} fails namespaceSelector ${failed.map(describeRequirement).join(',')}`);
+    } else if (w.namespace !== this.home) {
+      reasons.push(`${w.id} is not in namespace ${this.home} (podSelector alone selects only there)`);
+    }
+    if (this.podSel) {
+      const failed = failedRequirements(this.podSel, w.labels);
+      if (failed.length > 0) reasons.push(`${w.id} fails podSelector ${failed.map(describeRequirement).join(',')}`);
+    }
+    return reasons.join('; ') || 'peer matches';
   }
-  return reasons.join('; ') || 'peer matches';
 }
 
 function ipBlockPeer(raw: unknown, index: number, cluster: Cluster, where: string): Peer {

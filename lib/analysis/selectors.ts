@@ -54,9 +54,9 @@ export function parseSelector(raw: unknown, where: string): Selector {
     reqs.push({ key: expr.key, op: op as Operator, values: [...new Set(values as string[])].sort() });
   });
   if (reqs.length > 1) reqs.sort((a, b) => cmp(a.key, b.key) || cmp(a.op, b.op) || cmp(a.values.join('\0'), b.values.join('\0')));
-  // JSON-quoting each string keeps the key unambiguous whatever characters labels contain.
-  let key = '';
-  for (const r of reqs) key += `${JSON.stringify(r.key)}${r.op}${JSON.stringify(r.values)};`;
+  // JSON-quoting each string keeps the key unambiguous whatever characters labels contain; join() yields a
+  // flat string (repeated `+=` would keep a rope of pieces alive in every cache key).
+  const key = reqs.map((r) => `${JSON.stringify(r.key)}${r.op}${JSON.stringify(r.values)}`).join(';');
   return { requirements: reqs, key };
 }
 
