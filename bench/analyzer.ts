@@ -6,6 +6,7 @@
  *   npx tsx bench/analyzer.ts [--workloads 5000 --tenants 500 --flows 20000 --runs 3]
  */
 import { analyze, SourcedObject } from '../lib/analysis';
+import { rng } from './generate';
 
 interface Shape {
   workloads: number;
@@ -20,17 +21,6 @@ function option(name: string, fallback: number): number {
   return v;
 }
 
-/** mulberry32: small, seeded, deterministic. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const WL = 'bulkhead.dev/workload';
 

@@ -19,7 +19,7 @@ export const SIZES: Record<string, PlatformSize> = {
 };
 
 /** mulberry32: tiny, fast, and good enough to spread flows evenly. */
-function rng(seed: number): () => number {
+export function rng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

@@ -4,12 +4,22 @@ import { explain, loadManifestPaths, renderExplanation } from '../analysis';
 import type { Protocol } from '../analysis';
 import type { CliContext } from './context';
 import { UsageError } from './errors';
+import * as fs from 'node:fs';
+import { formatLocation } from '../intent/diagnostics';
+import { describeFlow } from '../verify/expected';
+import { flowsBehind } from '../verify/flow-origin';
+
+function renderedByBulkhead(o: { object: unknown }): boolean {
+  const labels = (o.object as { metadata?: { labels?: Record<string, string> } })?.metadata?.labels;
+  return labels?.['app.kubernetes.io/managed-by'] === 'bulkhead';
+}
 
 interface ExplainOptions {
   from: string;
   to: string;
   port: string;
   protocol: string;
+  intents?: string;
 }
 
 /** Exit status like `kubectl auth can-i`: 0 allowed, 1 denied (2 stays for errors). */
@@ -23,6 +33,7 @@ export function register(program: Command, ctx: CliContext): void {
     .requiredOption('--to <id>', 'destination workload, namespace/name')
     .requiredOption('--port <port>', 'destination port number')
     .addOption(new Option('--protocol <protocol>', 'TCP, UDP or SCTP').default('TCP'))
+    .option('--intents <file>', 'for manifests bulkhead rendered: the platform.yaml whose flow to name (default: ./platform.yaml if present)')
     .argument('<paths...>', 'manifest files or directories (.yaml, .yml, .json)')
     .action((paths: string[], opts: ExplainOptions) => {
       const port = Number(opts.port);
@@ -31,9 +42,19 @@ export function register(program: Command, ctx: CliContext): void {
       if (protocol !== 'TCP' && protocol !== 'UDP' && protocol !== 'SCTP') {
         throw new UsageError(`--protocol must be TCP, UDP or SCTP (got ${opts.protocol})`);
       }
-      const result = explain(loadManifestPaths(paths), { from: opts.from, to: opts.to, port, protocol: protocol as Protocol });
+      const objects = loadManifestPaths(paths);
+      const result = explain(objects, { from: opts.from, to: opts.to, port, protocol: protocol as Protocol });
       const c = ctx.colors;
       ctx.io.stdout(`${renderExplanation(result, { good: c.green, bad: c.red, dim: c.dim })}\n`);
+      const intents = opts.intents ?? (fs.existsSync('platform.yaml') ? 'platform.yaml' : undefined);
+      if (result.allowed && intents && objects.some(renderedByBulkhead)) {
+        const flows = flowsBehind(intents, opts.from, opts.to, port, protocol as Protocol);
+        ctx.io.stdout(
+          flows.length
+            ? flows.map((f) => `intent: flow ${describeFlow(f)} at ${formatLocation(f.origin)}\n`).join('')
+            : `intent: no flow in ${intents} declares this connection\n`,
+        );
+      }
       if (!result.allowed) ctx.exitCode = EXIT_DENIED;
     });
 }
