@@ -7,7 +7,7 @@
  *   new ClusterPlatform(app, 'dev', { platform: forCluster(model, model.clusters[0]) });
  */
 import { Construct } from 'constructs';
-import { ClusterPlatform as ClusterModel, Endpoint, PortSelector, Workload } from '../model/platform';
+import { ClusterPlatform as ClusterModel, Endpoint, PortSelector, Workload, endpointResolver } from '../model/platform';
 import { PolicyPeer } from './policy-peer';
 import { PolicyPort } from './policy-port';
 import { Tenant } from './tenant';
@@ -27,8 +27,7 @@ export class ClusterPlatform extends Construct {
     for (const t of byName) tenants.set(t.name, new Tenant(this, t.name, { tenant: t }));
     this.tenants = tenants;
 
-    const workloadsOf = (e: Endpoint): Workload[] =>
-      p.tenants.find((t) => t.name === e.tenant)?.workloads.filter((w) => !e.workload || w.name === e.workload) ?? [];
+    const workloadsOf = endpointResolver(p.tenants);
     const peerOf = (e: Endpoint) => (e.workload ? PolicyPeer.workload(e.tenant, e.workload) : PolicyPeer.tenant(e.tenant));
     const segmentation = (w: Workload) => tenants.get(w.tenant)!.segmentationOf(w.name);
 

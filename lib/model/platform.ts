@@ -126,6 +126,15 @@ export function forCluster(platform: Platform, cluster: Cluster): ClusterPlatfor
   return { name: platform.name, tenants, flows: platform.flows, egress: platform.egress, guardrails: platform.guardrails, cluster };
 }
 
+/**
+ * Resolves endpoints to the workloads they stand for (one workload, or every workload of a tenant),
+ * with one index built up front: lowering and verification both call it once per flow.
+ */
+export function endpointResolver(tenants: readonly Tenant[]): (e: Endpoint) => Workload[] {
+  const byTenant = new Map(tenants.map((t) => [t.name, t.workloads]));
+  return (e) => (byTenant.get(e.tenant) ?? []).filter((w) => !e.workload || w.name === e.workload);
+}
+
 export function selectsTenant(selector: TenantSelector, tenant: Tenant): boolean {
   if (selector.tenant !== undefined && selector.tenant !== tenant.name) return false;
   for (const [k, v] of Object.entries(selector.labels ?? {})) {

@@ -4,7 +4,7 @@
  * compiler generated, so that a wrong policy shows up as a difference.
  */
 import { PortMap, normalizeRanges, unionPorts } from '../analysis';
-import { ClusterPlatform, Endpoint, Flow, Workload, formatEndpoint, formatPortSelector } from '../model/platform';
+import { ClusterPlatform, Flow, Workload, endpointResolver, formatEndpoint, formatPortSelector } from '../model/platform';
 
 export interface ExpectedPair {
   readonly from: string;
@@ -31,13 +31,8 @@ export const externalKey = (workload: string, cidr: string, except: readonly str
   `${workload}\u0000${cidr}\u0000${[...except].sort().join(',')}`;
 
 export function expectedConnectivity(platform: ClusterPlatform): Expectation {
-  const workloads = new Map<string, Workload>();
-  const byTenant = new Map<string, Workload[]>();
-  for (const t of platform.tenants) {
-    byTenant.set(t.name, [...t.workloads]);
-    for (const w of t.workloads) workloads.set(w.id, w);
-  }
-  const members = (e: Endpoint) => (byTenant.get(e.tenant) ?? []).filter((w) => !e.workload || w.name === e.workload);
+  const workloads = new Map<string, Workload>(platform.tenants.flatMap((t) => t.workloads.map((w) => [w.id, w] as const)));
+  const members = endpointResolver(platform.tenants);
 
   const pairs = new Map<string, ExpectedPair>();
   for (const flow of platform.flows) {
