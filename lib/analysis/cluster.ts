@@ -7,6 +7,14 @@ import { EVERYTHING, LabelIndex, Labels, Selector, isRecord } from './selectors'
 
 export const NAME_LABEL = 'kubernetes.io/metadata.name';
 
+/** Labels Cilium derives for every pod's identity (besides its own labels), without the `k8s:` source. */
+export const CILIUM_NAMESPACE_LABEL = 'io.kubernetes.pod.namespace';
+export const CILIUM_NAMESPACE_LABELS_PREFIX = 'io.cilium.k8s.namespace.labels.';
+export const CILIUM_SERVICE_ACCOUNT_LABEL = 'io.cilium.k8s.policy.serviceaccount';
+export const CILIUM_CLUSTER_LABEL = 'io.cilium.k8s.policy.cluster';
+/** Cilium's default `cluster-name`; the manifests do not say which cluster they run in. */
+export const CILIUM_DEFAULT_CLUSTER = 'default';
+
 export interface ContainerPort {
   port: number;
   protocol: Protocol;
@@ -24,6 +32,8 @@ export interface Workload {
   /** The pod labels (a controller's pod template labels). */
   labels: Labels;
   ports: readonly ContainerPort[];
+  /** `spec.serviceAccountName` of the pod (template), `default` when unset. */
+  serviceAccount: string;
   /** Declared pod IPs (bare Pods' status, or Pods folded into their controller). */
   ips: readonly IpAddress[];
   source: SourceLocation;
@@ -64,6 +74,9 @@ export class Cluster {
   /** Namespace index of each workload. */
   private readonly nsOf: Int32Array;
   private readonly podCache = new Map<string, number[]>();
+  private ciliumIndex?: LabelIndex;
+  private ciliumLabelSets?: Labels[];
+  private readonly ciliumCache = new Map<string, number[]>();
 
   constructor(namespaces: NamespaceInfo[], workloads: Workload[]) {
     this.namespaces = namespaces;
@@ -101,6 +114,42 @@ export class Cluster {
       this.nsCache.set(sel.key, hit);
     }
     return hit;
+  }
+
+  /**
+   * The labels Cilium matches endpoint selectors against: the pod labels plus the namespace name, the
+   * namespace's labels (`io.cilium.k8s.namespace.labels.<key>`), the service account and the cluster name.
+   */
+  ciliumLabels(w: Workload): Labels {
+    return this.ciliumLabelSetsOf()[w.index];
+  }
+
+  /** Workloads whose Cilium labels match `sel` (keys without source prefix), ascending; cached. */
+  selectCilium(sel: Selector): number[] {
+    let hit = this.ciliumCache.get(sel.key);
+    if (!hit) {
+      this.ciliumIndex ??= new LabelIndex(this.ciliumLabelSetsOf());
+      hit = this.ciliumIndex.select(sel);
+      this.ciliumCache.set(sel.key, hit);
+    }
+    return hit;
+  }
+
+  private ciliumLabelSetsOf(): Labels[] {
+    if (!this.ciliumLabelSets) {
+      const nsDerived = this.namespaces.map((ns) => {
+        const out: Record<string, string> = { [CILIUM_NAMESPACE_LABEL]: ns.name };
+        for (const [k, v] of Object.entries(ns.labels)) out[`${CILIUM_NAMESPACE_LABELS_PREFIX}${k}`] = v;
+        return out;
+      });
+      this.ciliumLabelSets = this.workloads.map((w) => ({
+        ...w.labels,
+        ...nsDerived[this.nsOf[w.index]],
+        [CILIUM_SERVICE_ACCOUNT_LABEL]: w.serviceAccount,
+        [CILIUM_CLUSTER_LABEL]: CILIUM_DEFAULT_CLUSTER,
+      }));
+    }
+    return this.ciliumLabelSets;
   }
 
   /**
@@ -174,6 +223,7 @@ export function buildCluster(manifests: readonly SourcedManifest[], extraNamespa
       name: r.name,
       labels: r.labels,
       ports: r.ports,
+      serviceAccount: r.serviceAccount,
       ips: r.ips,
       source: r.source,
     }));
@@ -187,6 +237,7 @@ interface RawWorkload {
   name: string;
   labels: Record<string, string>;
   ports: ContainerPort[];
+  serviceAccount: string;
   ips: IpAddress[];
   source: SourceLocation;
   /** Controller owner as `kind/name` in the same namespace, when declared. */
@@ -223,6 +274,7 @@ function readWorkload(m: SourcedManifest, kind: string): RawWorkload {
     name,
     labels,
     ports: readPorts(get(template, 'spec'), where),
+    serviceAccount: str(get(template, 'spec', 'serviceAccountName')) ?? str(get(template, 'spec', 'serviceAccount')) ?? 'default',
     ips,
     source: m.source,
     owner: controller ? `${str(controller.kind)}/${str(controller.name)}` : undefined,

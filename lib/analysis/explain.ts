@@ -4,11 +4,11 @@
  */
 import { distance } from 'fastest-levenshtein';
 import type { Cluster, Workload } from './cluster';
-import { resolve } from './engine';
+import { mergeHttp, resolve } from './engine';
 import { AnalysisInputError, formatLocation } from './errors';
 import { buildInventory } from './inventory';
 import type { SourcedObject } from './load';
-import type { CompiledPolicy, CompiledRule, Direction, PolicyRef } from './policy';
+import type { CompiledPolicy, CompiledRule, Direction, HttpRule, Peer, PolicyRef } from './policy';
 import { MAX_PORT, MIN_PORT, Protocol, formatPorts, isProtocol, portsContain } from './ports';
 
 export interface ExplainQuery {
@@ -21,14 +21,22 @@ export interface ExplainQuery {
 
 export interface RuleAllow {
   policy: PolicyRef;
+  /** The rule list, e.g. `ingress`, `egressDeny`, `specs[1].ingress`. */
+  section: string;
   ruleIndex: number;
   /** null for a rule without peers (it matches everything). */
   peerIndex: number | null;
   peer: string;
+  /** Cilium L7 rules the allowing part of the rule restricts this port to; absent when L4 only. */
+  http?: HttpRule[];
 }
+
+/** A deny rule (Cilium `ingressDeny`/`egressDeny`) that matches the connection. */
+export type RuleDeny = Omit<RuleAllow, 'http'>;
 
 export interface RuleMiss {
   policy: PolicyRef;
+  section: string;
   ruleIndex: number;
   /** Why the peers do not match; empty when a peer matches. */
   peerReasons: string[];
@@ -42,11 +50,15 @@ export interface SideExplanation {
   workload: string;
   allowed: boolean;
   isolated: boolean;
-  /** Policies selecting the workload for this direction (empty when not isolated). */
+  /** Policies isolating the workload for this direction (empty when not isolated). */
   isolatedBy: PolicyRef[];
   allowedBy: RuleAllow[];
-  /** The rules of the isolating policies that do not allow this connection, and why. */
+  /** Deny rules matching the connection: any one blocks it, whatever allows it. */
+  deniedBy: RuleDeny[];
+  /** The allow rules (of the policies selecting the workload) that do not allow this connection, and why. */
   misses: RuleMiss[];
+  /** When every allowing rule carries HTTP rules on this port: the requests that pass (union). */
+  http?: HttpRule[];
 }
 
 export interface Explanation {
@@ -83,34 +95,58 @@ function explainSide(
   port: number,
   protocol: Protocol,
 ): SideExplanation {
-  const isolating = policies.filter((p) => p.isolates.includes(direction) && contains(p.subjects, subject.index));
+  const selecting = policies.filter((p) => contains(p.subjects, subject.index));
+  const isolating = selecting.filter((p) => p.isolates.includes(direction));
+  const isolated = isolating.length > 0;
   const allowedBy: RuleAllow[] = [];
+  const deniedBy: RuleDeny[] = [];
   const misses: RuleMiss[] = [];
-  for (const policy of isolating) {
+  let l4Only = false;
+  const http: HttpRule[] = [];
+  for (const policy of selecting) {
     for (const rule of policy.rules) {
       if (rule.direction !== direction) continue;
+      // Allow rules only count on an isolated side (an open side allows everything anyway).
+      if (rule.effect === 'allow' && !isolated) continue;
       const portReason = portMiss(rule, dest, port, protocol);
       const matching = rule.peers.filter((p) => p.type === 'any' || contains(p.members, peer.index));
       if (matching.length > 0 && !portReason) {
+        const grants = rule.grants.filter((g) => portsContain(resolve([g], dest), port, protocol));
+        const ruleHttp = grants.every((g) => g.http) ? mergeHttp(grants.flatMap((g) => g.http!)) : undefined;
         for (const p of matching) {
-          allowedBy.push({ policy: policy.ref, ruleIndex: rule.index, peerIndex: p.index, peer: p.type === 'any' ? 'any peer (rule has no peers)' : p.description });
+          const hit = { policy: policy.ref, section: rule.section, ruleIndex: rule.index, peerIndex: p.index, peer: describePeer(p) };
+          if (rule.effect === 'deny') deniedBy.push(hit);
+          else allowedBy.push(ruleHttp ? { ...hit, http: ruleHttp } : hit);
+        }
+        if (rule.effect === 'allow') {
+          if (ruleHttp) http.push(...ruleHttp);
+          else l4Only = true;
         }
         continue;
       }
+      if (rule.effect === 'deny') continue;
       const peerReasons = matching.length > 0 ? [] : rule.peers.map((p) => (p.type === 'any' ? '' : `peer ${p.index} (${p.description}): ${p.whyNot(peer)}`));
-      misses.push(portReason ? { policy: policy.ref, ruleIndex: rule.index, peerReasons, portReason } : { policy: policy.ref, ruleIndex: rule.index, peerReasons });
+      const base = { policy: policy.ref, section: rule.section, ruleIndex: rule.index, peerReasons };
+      misses.push(portReason ? { ...base, portReason } : base);
     }
   }
-  const isolated = isolating.length > 0;
-  return {
+  const allowed = (!isolated || allowedBy.length > 0) && deniedBy.length === 0;
+  const side: SideExplanation = {
     direction,
     workload: subject.id,
-    allowed: !isolated || allowedBy.length > 0,
+    allowed,
     isolated,
     isolatedBy: isolating.map((p) => p.ref),
     allowedBy,
+    deniedBy,
     misses,
   };
+  if (allowed && isolated && !l4Only && http.length > 0) side.http = mergeHttp(http);
+  return side;
+}
+
+function describePeer(p: Peer): string {
+  return p.type === 'any' ? (p.description ?? 'any peer (rule has no peers)') : p.description;
 }
 
 function portMiss(rule: CompiledRule, dest: Workload, port: number, protocol: Protocol): string | undefined {
@@ -167,6 +203,16 @@ export function renderExplanation(e: Explanation, style: RenderStyle = PLAIN): s
   const lines = [`${verdict}: ${e.from} -> ${e.to} ${e.protocol} ${e.port}`];
   for (const side of [e.egress, e.ingress]) {
     const label = `${side.direction} of ${side.workload}`;
+    if (side.deniedBy.length > 0) {
+      // A deny wins over every allow: say so first.
+      lines.push(`  ${label}: ${style.bad('denied')}`);
+      for (const d of side.deniedBy) lines.push(`    denied by ${formatPolicyRef(d.policy)} ${d.section}[${d.ruleIndex}] ${formatPeer(d)}`);
+      if (side.allowedBy.length > 0) {
+        lines.push(style.dim('    (deny rules win over these allows:)'));
+        for (const a of side.allowedBy) lines.push(style.dim(`      - ${formatPolicyRef(a.policy)} ${a.section}[${a.ruleIndex}] ${formatPeer(a)}`));
+      }
+      continue;
+    }
     if (!side.isolated) {
       lines.push(`  ${label}: ${style.good('allowed')} (not isolated: no ${side.direction} policy selects it)`);
       continue;
@@ -176,23 +222,29 @@ export function renderExplanation(e: Explanation, style: RenderStyle = PLAIN): s
     for (const ref of side.isolatedBy) lines.push(`      - ${formatPolicyRef(ref)}`);
     if (side.allowed) {
       lines.push('    allowed by:');
-      for (const a of side.allowedBy) {
-        const peer = a.peerIndex === null ? a.peer : `peer ${a.peerIndex} (${a.peer})`;
-        lines.push(`      - ${formatPolicyRef(a.policy)} ${side.direction}[${a.ruleIndex}] ${peer}`);
-      }
+      for (const a of side.allowedBy) lines.push(`      - ${formatPolicyRef(a.policy)} ${a.section}[${a.ruleIndex}] ${formatPeer(a)}${a.http ? ` (HTTP only: ${formatHttp(a.http)})` : ''}`);
+      if (side.http) lines.push(`    L7: only HTTP ${formatHttp(side.http)} passes`);
       continue;
     }
     if (side.misses.length === 0) {
-      lines.push(`    no rule allows it: the isolating policies have no ${side.direction} rules`);
+      lines.push(`    no rule allows it: the policies selecting it have no ${side.direction} allow rules`);
       continue;
     }
     lines.push('    no rule allows it:');
     for (const m of side.misses) {
-      lines.push(`      - ${formatPolicyRef(m.policy)} ${side.direction}[${m.ruleIndex}]:`);
+      lines.push(`      - ${formatPolicyRef(m.policy)} ${m.section}[${m.ruleIndex}]:`);
       for (const r of m.peerReasons.filter((x) => x !== '')) lines.push(style.dim(`          ${r}`));
       if (m.peerReasons.length === 0) lines.push(style.dim('          peer matches'));
       if (m.portReason) lines.push(style.dim(`          port: ${m.portReason}`));
     }
   }
   return lines.join('\n');
+}
+
+function formatPeer(a: RuleDeny): string {
+  return a.peerIndex === null ? a.peer : `peer ${a.peerIndex} (${a.peer})`;
+}
+
+export function formatHttp(rules: readonly HttpRule[]): string {
+  return rules.map((r) => [r.method ?? '*', r.path ?? '*', r.host !== undefined ? `host ${r.host}` : ''].filter((x) => x !== '').join(' ')).join('; ');
 }

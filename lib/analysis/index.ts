@@ -1,6 +1,7 @@
 /**
- * Independent NetworkPolicy connectivity analyzer. It reads manifests as plain objects and shares no code
- * with the compiler (lib/intent, lib/model, lib/constructs), so it can check the compiler's output.
+ * Independent connectivity analyzer for NetworkPolicy, CiliumNetworkPolicy and CiliumClusterwideNetworkPolicy.
+ * It reads manifests as plain objects and shares no code with the compiler (lib/intent, lib/model,
+ * lib/constructs), so it can check the compiler's output.
  */
 import { Connectivity, computeConnectivity } from './engine';
 import { buildInventory } from './inventory';
@@ -10,12 +11,12 @@ export { AnalysisInputError } from './errors';
 export type { SourceLocation } from './errors';
 export { loadManifestPaths, parseManifestText } from './load';
 export type { SourcedObject } from './load';
-export type { Connection, Connectivity, ExternalConnection, WorkloadInfo } from './engine';
-export type { Direction, PolicyRef } from './policy';
-export { explain, renderExplanation, formatPolicyRef } from './explain';
-export type { ExplainQuery, Explanation, RenderStyle, RuleAllow, RuleMiss, SideExplanation } from './explain';
+export type { CidrExternal, Connection, Connectivity, EntityExternal, ExternalConnection, FqdnExternal, L7Restriction, WorkloadInfo } from './engine';
+export type { Direction, HttpRule, PolicyRef } from './policy';
+export { explain, renderExplanation, formatPolicyRef, formatHttp } from './explain';
+export type { ExplainQuery, Explanation, RenderStyle, RuleAllow, RuleDeny, RuleMiss, SideExplanation } from './explain';
 export { ConnectivityMatrix, allowedPorts, isAllowed, matrixOf } from './matrix';
-export { connectivityToJson, connectivityToMarkdown, connectivityToText } from './format';
+export { connectivityToJson, connectivityToMarkdown, connectivityToText, externalAddress } from './format';
 export * from './ports';
 
 /** Allowed connections between the workloads in `objects` (and to/from outside addresses). */

@@ -2,12 +2,13 @@
 import { Cluster, buildCluster } from './cluster';
 import type { SourceLocation } from './errors';
 import type { SourcedObject } from './load';
+import { ciliumClusterwideNetworkPolicyKind, ciliumNetworkPolicyKind } from './cilium';
 import { networkPolicyKind } from './netpol';
 import type { CompiledPolicy, PolicyKind, SourcedManifest } from './policy';
 import { isRecord } from './selectors';
 
 /** Every policy kind the analyzer understands; a new kind is one more entry. */
-export const POLICY_KINDS: readonly PolicyKind[] = [networkPolicyKind];
+export const POLICY_KINDS: readonly PolicyKind[] = [networkPolicyKind, ciliumNetworkPolicyKind, ciliumClusterwideNetworkPolicyKind];
 
 export interface Inventory {
   cluster: Cluster;
@@ -26,7 +27,7 @@ export function buildInventory(objects: readonly SourcedObject[]): Inventory {
     if (ns) policyNamespaces.push(ns);
   }
   const cluster = buildCluster(manifests, policyNamespaces);
-  return { cluster, policies: policyInputs.map(([kind, m]) => kind.compile(m, cluster)) };
+  return { cluster, policies: policyInputs.flatMap(([kind, m]) => kind.compile(m, cluster)) };
 }
 
 /**

@@ -47,3 +47,86 @@ export function ipBlockContains(cidr: Cidr, except: readonly Cidr[], ip: IpAddre
 
 export const ANY_IPV4 = '0.0.0.0/0';
 export const ANY_IPV6 = '::/0';
+
+/** A CIDR, or a bare address as a host prefix (`/32`, `/128`), as Cilium's `toCIDR`/`fromCIDR` accept. */
+export function parseCidrOrAddress(text: string): Cidr | undefined {
+  if (text.includes('/')) return parseCidr(text);
+  const ip = parseIp(text);
+  if (!ip) return undefined;
+  return parseCidr(`${text}/${ip.kind() === 'ipv4' ? 32 : 128}`);
+}
+
+/** True when the two prefixes share an address (for prefixes that means one covers the other). */
+export function cidrOverlaps(a: Cidr, b: Cidr): boolean {
+  return cidrCovers(a, b) || cidrCovers(b, a);
+}
+
+interface Prefix {
+  bits: 32 | 128;
+  base: bigint;
+  len: number;
+}
+
+function toPrefix(c: Cidr): Prefix {
+  const bits = c.network.kind() === 'ipv4' ? 32 : 128;
+  let value = 0n;
+  for (const byte of c.network.toByteArray()) value = (value << 8n) | BigInt(byte);
+  const hostBits = BigInt(bits - c.prefix);
+  return { bits, base: (value >> hostBits) << hostBits, len: c.prefix };
+}
+
+function formatPrefix(p: Prefix): string {
+  const bytes: number[] = [];
+  let v = p.base;
+  for (let i = 0; i < p.bits / 8; i++) {
+    bytes.unshift(Number(v & 0xffn));
+    v >>= 8n;
+  }
+  const addr = p.bits === 32 ? new ipaddr.IPv4(bytes) : new ipaddr.IPv6(bytes);
+  return `${addr.toString()}/${p.len}`;
+}
+
+function prefixCovers(outer: Prefix, inner: Prefix): boolean {
+  if (outer.bits !== inner.bits || inner.len < outer.len) return false;
+  const shift = BigInt(outer.bits - outer.len);
+  return inner.base >> shift === outer.base >> shift;
+}
+
+/** `10.1.2.3/8` -> `10.0.0.0/8`: the network in canonical text form (identity key for a CIDR). */
+export function canonicalCidr(c: Cidr): string {
+  return formatPrefix(toPrefix(c));
+}
+
+/**
+ * The prefixes that cover `cidr` minus `except` exactly (what Cilium turns a CIDR rule with exceptions into):
+ * removing a /24 from a /16 leaves 8 prefixes. Canonical text, sorted by address.
+ */
+export function cidrFragments(cidr: Cidr, except: readonly Cidr[]): string[] {
+  let blocks: Prefix[] = [toPrefix(cidr)];
+  for (const e of except.map(toPrefix)) {
+    const next: Prefix[] = [];
+    for (const b of blocks) {
+      if (prefixCovers(e, b)) continue; // removed entirely
+      if (!prefixCovers(b, e)) {
+        next.push(b); // disjoint
+        continue;
+      }
+      // Walk from b down to e, keeping the sibling half at each level.
+      let cur = b;
+      while (cur.len < e.len) {
+        const half = 1n << BigInt(cur.bits - cur.len - 1);
+        const low: Prefix = { bits: cur.bits, base: cur.base, len: cur.len + 1 };
+        const high: Prefix = { bits: cur.bits, base: cur.base + half, len: cur.len + 1 };
+        if (prefixCovers(low, e)) {
+          next.push(high);
+          cur = low;
+        } else {
+          next.push(low);
+          cur = high;
+        }
+      }
+    }
+    blocks = next;
+  }
+  return blocks.sort((a, b) => (a.base < b.base ? -1 : a.base > b.base ? 1 : a.len - b.len)).map(formatPrefix);
+}

@@ -6,14 +6,14 @@
 import { Cluster, Workload, get, groupOf, str } from './cluster';
 import { AnalysisInputError, formatLocation } from './errors';
 import { Cidr, cidrContains, cidrCovers, ipBlockContains, parseCidr } from './ip';
-import type { CompiledPolicy, CompiledRule, Direction, NamedPort, Peer, PolicyKind, PortSpec, SourcedManifest } from './policy';
-import { MAX_PORT, MIN_PORT, PortMap, PortRange, allPorts, isProtocol, normalizeRanges } from './ports';
+import type { CompiledPolicy, CompiledRule, Direction, ExternalTarget, NamedPort, Peer, PolicyKind, PortSpec, RawPort, SourcedManifest } from './policy';
+import { MAX_PORT, MIN_PORT, PROTOCOLS, PortMap, PortRange, allPorts, isProtocol, normalizeRanges } from './ports';
 import { Selector, describeRequirement, describeSelector, failedRequirements, isRecord, parseSelector } from './selectors';
 
 export const networkPolicyKind: PolicyKind = {
   accepts: (o) => o.kind === 'NetworkPolicy' && (groupOf(o) === undefined || groupOf(o) === 'networking.k8s.io'),
   namespaceOf: (o) => str(get(o, 'metadata', 'namespace')) ?? 'default',
-  compile: compileNetworkPolicy,
+  compile: (m, cluster) => [compileNetworkPolicy(m, cluster)],
 };
 
 const RULE_KEYS: Record<Direction, { list: string; peers: string; type: string }> = {
@@ -39,11 +39,16 @@ function compileNetworkPolicy(m: SourcedManifest, cluster: Cluster): CompiledPol
     list.forEach((rule: unknown, index) => {
       const at = `${where} spec.${keys.list}[${index}]`;
       if (!isRecord(rule)) throw new AnalysisInputError(`${at}: must be an object`);
+      const { spec, raw } = compilePorts(rule.ports, `${at}.ports`);
       rules.push({
         direction,
+        effect: 'allow',
+        section: keys.list,
         index,
         peers: compilePeers(rule[keys.peers], namespace, cluster, `${at}.${keys.peers}`),
-        ports: compilePorts(rule.ports, `${at}.ports`),
+        ports: spec,
+        grants: [spec],
+        rawPorts: raw,
       });
     });
   }
@@ -97,6 +102,7 @@ function compilePeers(raw: unknown, home: string, cluster: Cluster, where: strin
  */
 class SelectorPeer {
   readonly type = 'selector';
+  readonly external: readonly ExternalTarget[] = NO_EXTERNAL;
 
   constructor(
     readonly index: number,
@@ -149,15 +155,19 @@ function ipBlockPeer(raw: unknown, index: number, cluster: Cluster, where: strin
     if (!w.ips.some((ip) => cidrContains(cidr, ip))) return `${w.id} IP ${ips} is outside ${cidr.text}`;
     return `${w.id} IP ${ips} is excluded by except`;
   };
-  return { type: 'ipBlock', index, members, cidr, except, description, whyNot };
+  return { type: 'ipBlock', index, members, external: [{ kind: 'cidr', cidr, except }], description, whyNot };
 }
 
-function compilePorts(raw: unknown, where: string): PortSpec {
+const NO_EXTERNAL: readonly ExternalTarget[] = Object.freeze([]);
+const EVERY_PORT_RAW: readonly RawPort[] = Object.freeze(PROTOCOLS.map((protocol) => ({ protocol })));
+
+function compilePorts(raw: unknown, where: string): { spec: PortSpec; raw: readonly RawPort[] } {
   // A missing or empty port list matches every port of every protocol.
-  if (raw === undefined || raw === null || (Array.isArray(raw) && raw.length === 0)) return { ranges: allPorts(), named: [] };
+  if (raw === undefined || raw === null || (Array.isArray(raw) && raw.length === 0)) return { spec: { ranges: allPorts(), named: [] }, raw: EVERY_PORT_RAW };
   if (!Array.isArray(raw)) throw new AnalysisInputError(`${where}: must be a list`);
   const ranges: Record<string, PortRange[]> = {};
   const named: NamedPort[] = [];
+  const rawPorts: RawPort[] = [];
   raw.forEach((p: unknown, i) => {
     const at = `${where}[${i}]`;
     if (!isRecord(p)) throw new AnalysisInputError(`${at}: must be an object`);
@@ -171,13 +181,16 @@ function compilePorts(raw: unknown, where: string): PortSpec {
       }
       if (endPort != null) throw new AnalysisInputError(`${at}.endPort: only allowed with a numeric port`);
       named.push({ name: port, protocol });
+      rawPorts.push({ protocol, name: port });
       return;
     }
-    (ranges[protocol] ??= []).push(portRange(port, endPort, at));
+    const range = portRange(port, endPort, at);
+    (ranges[protocol] ??= []).push(range);
+    rawPorts.push(port == null ? { protocol } : { protocol, range });
   });
   const map: PortMap = {};
   for (const [protocol, list] of Object.entries(ranges)) if (isProtocol(protocol)) map[protocol] = normalizeRanges(list);
-  return { ranges: map, named };
+  return { spec: { ranges: map, named }, raw: rawPorts };
 }
 
 function portRange(port: unknown, endPort: unknown, at: string): PortRange {

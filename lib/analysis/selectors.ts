@@ -53,6 +53,12 @@ export function parseSelector(raw: unknown, where: string): Selector {
     }
     reqs.push({ key: expr.key, op: op as Operator, values: [...new Set(values as string[])].sort() });
   });
+  return makeSelector(reqs);
+}
+
+/** A selector from requirements (values already sorted and deduplicated): canonical order and cache key. */
+export function makeSelector(requirements: readonly Requirement[]): Selector {
+  const reqs = [...requirements];
   if (reqs.length > 1) reqs.sort((a, b) => cmp(a.key, b.key) || cmp(a.op, b.op) || cmp(a.values.join('\0'), b.values.join('\0')));
   // JSON-quoting each string keeps the key unambiguous whatever characters labels contain; join() yields a
   // flat string (repeated `+=` would keep a rope of pieces alive in every cache key).

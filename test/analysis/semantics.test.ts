@@ -46,7 +46,7 @@ describe('empty rule lists and empty rules', () => {
 
     const allow = analyze(sourced([...base, netpol('x/p', { podSelector: {}, ingress: [{}] })]));
     expect(allowedPorts(allow, 'y/b', 'x/a')).toEqual(ALL);
-    expect(allow.external.filter((e) => e.workload === 'x/a' && e.direction === 'ingress').map((e) => e.cidr)).toEqual(['0.0.0.0/0', '::/0']);
+    expect(allow.external.filter((e) => e.workload === 'x/a' && e.direction === 'ingress').map((e) => (e.kind === 'cidr' ? e.cidr : e.kind))).toEqual(['0.0.0.0/0', '::/0']);
   });
 
   test('a rule with ports but no peers allows those ports from everyone', () => {
@@ -120,7 +120,7 @@ describe('ipBlock', () => {
     const conn = analyze(objects('10.0.0.0/16', ['10.0.2.0/24']));
     expect(pairs(conn).filter((p) => p.startsWith('x/client'))).toEqual(['x/client -> x/v4-in']);
     expect(conn.external.filter((e) => e.workload === 'x/client' && e.direction === 'egress')).toEqual([
-      { direction: 'egress', workload: 'x/client', cidr: '10.0.0.0/16', except: ['10.0.2.0/24'], ports: { TCP: [[443, 443]] } },
+      { direction: 'egress', workload: 'x/client', kind: 'cidr', cidr: '10.0.0.0/16', except: ['10.0.2.0/24'], ports: { TCP: [[443, 443]] } },
     ]);
   });
 
@@ -311,12 +311,12 @@ describe('connections and external', () => {
       ]),
     );
     expect(conn.external).toEqual([
-      { direction: 'egress', workload: 'x/open', cidr: '0.0.0.0/0', except: [], ports: ALL },
-      { direction: 'egress', workload: 'x/open', cidr: '::/0', except: [], ports: ALL },
-      { direction: 'ingress', workload: 'x/open', cidr: '0.0.0.0/0', except: [], ports: ALL },
-      { direction: 'ingress', workload: 'x/open', cidr: '::/0', except: [], ports: ALL },
-      { direction: 'ingress', workload: 'x/web', cidr: '2001:db8::/32', except: ['2001:db8:1::/48'], ports: { TCP: [[8443, 8443]] } },
-      { direction: 'ingress', workload: 'x/web', cidr: '203.0.113.0/24', except: [], ports: { TCP: [[8443, 8443]] } },
+      { direction: 'egress', workload: 'x/open', kind: 'cidr', cidr: '0.0.0.0/0', except: [], ports: ALL },
+      { direction: 'egress', workload: 'x/open', kind: 'cidr', cidr: '::/0', except: [], ports: ALL },
+      { direction: 'ingress', workload: 'x/open', kind: 'cidr', cidr: '0.0.0.0/0', except: [], ports: ALL },
+      { direction: 'ingress', workload: 'x/open', kind: 'cidr', cidr: '::/0', except: [], ports: ALL },
+      { direction: 'ingress', workload: 'x/web', kind: 'cidr', cidr: '2001:db8::/32', except: ['2001:db8:1::/48'], ports: { TCP: [[8443, 8443]] } },
+      { direction: 'ingress', workload: 'x/web', kind: 'cidr', cidr: '203.0.113.0/24', except: [], ports: { TCP: [[8443, 8443]] } },
     ]);
   });
 });
