@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Regenerates imports/ (typed constructs) from the CRDs in ../shared/crds, offline.
+# Usage: scripts/import-crds.sh [output-dir]   (default: imports)
+# The generated TypeScript is committed; the CRD files are not (they stay in ../shared).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out="${1:-imports}"
+crds="${BULKHEAD_SHARED:-../shared}/crds"
+export CDK8S_CHECK_UPGRADE=false
+# module name := CRD file; one module per kind, so each import keeps its own file.
+modules=(
+  "cilium-network-policy:=$crds/cilium-v1.18.8-ciliumnetworkpolicies.yaml"
+  "cilium-clusterwide-network-policy:=$crds/cilium-v1.18.8-ciliumclusterwidenetworkpolicies.yaml"
+  "cilium-lb-ip-pool:=$crds/cilium-v1.18.8-ciliumloadbalancerippools.yaml"
+  "cilium-l2-announcement-policy:=$crds/cilium-v1.18.8-ciliuml2announcementpolicies.yaml"
+)
+for m in "${modules[@]}"; do
+  node_modules/.bin/cdk8s import "$m" --language typescript --output "$out" --no-save >/dev/null 2>&1 || {
+    node_modules/.bin/cdk8s import "$m" --language typescript --output "$out" --no-save; exit 1; }
+done
