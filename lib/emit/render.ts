@@ -6,6 +6,7 @@
  */
 import { ApiObject, Chart, Yaml } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { PlainFile } from '../constructs/plain-file';
 
 /** Kinds without a namespace; they go to the cluster-wide file whatever chart made them. */
 const CLUSTER_SCOPED = new Set([
@@ -26,10 +27,14 @@ const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 export type Manifest = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string } } & Record<string, unknown>;
 
-/** A rendered file: its path relative to the cluster's directory, and its documents. */
+/**
+ * A rendered file: its path relative to the cluster's directory, and its documents. Plain files
+ * (values, cluster configs) carry their `text` and no manifests, so the analyzer never reads them.
+ */
 export interface RenderedFile {
   readonly path: string;
   readonly manifests: readonly Manifest[];
+  readonly text?: string;
 }
 
 export class RenderError extends Error {}
@@ -39,31 +44,32 @@ export function renderCharts(root: IConstruct): RenderedFile[] {
   const files = new Map<string, Manifest[]>();
   const seen = new Map<string, string>();
   for (const chart of root.node.findAll().filter((c): c is Chart => Chart.isChart(c))) {
-    const chartFile = fileOfChart(chart);
+    const explicit = (chart as Chart & { outputFile?: string }).outputFile;
+    const chartFile = explicit ?? `tenants/${chart.namespace ?? chart.node.id}.yaml`;
     for (const obj of chart.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject && Chart.of(c) === chart)) {
       const m = obj.toJson() as Manifest;
       const clusterScoped = CLUSTER_SCOPED.has(m.kind);
       // A chart's namespace applies to every object in it; cluster-scoped ones must not carry it.
       if (clusterScoped) delete m.metadata.namespace;
       checkName(m, obj, seen);
-      const path = clusterScoped ? 'platform/cluster-wide.yaml' : chartFile;
+      // A tenant chart's cluster-scoped objects (its Namespace) gather in one platform file; a chart that
+      // names its file keeps them there.
+      const path = clusterScoped && !explicit ? 'platform/cluster-wide.yaml' : chartFile;
       if (!files.has(path)) files.set(path, []);
       files.get(path)!.push(m);
     }
   }
-  return [...files.entries()]
-    .map(([path, manifests]) => ({ path, manifests: manifests.sort(compareManifests) }))
-    .sort((a, b) => (a.path < b.path ? -1 : 1));
+  const rendered: RenderedFile[] = [...files.entries()].map(([path, manifests]) => ({ path, manifests: manifests.sort(compareManifests) }));
+  for (const plain of root.node.findAll().filter(PlainFile.isPlainFile)) {
+    if (files.has(plain.path) || rendered.some((f) => f.path === plain.path)) throw new RenderError(`${plain.node.path}: ${plain.path} is rendered twice`);
+    const header = plain.header.map((line) => `# ${line}`.trimEnd() + '\n').join('');
+    rendered.push({ path: plain.path, manifests: [], text: header + Yaml.stringify(plain._toDocument()) });
+  }
+  return rendered.sort((a, b) => (a.path < b.path ? -1 : 1));
 }
 
 export function toYaml(file: RenderedFile): string {
-  return Yaml.stringify(...file.manifests);
-}
-
-/** A chart may name its file with an `outputFile` property; a tenant's chart renders to tenants/<namespace>.yaml. */
-function fileOfChart(chart: Chart): string {
-  const explicit = (chart as Chart & { outputFile?: string }).outputFile;
-  return explicit ?? `tenants/${chart.namespace ?? chart.node.id}.yaml`;
+  return file.text ?? Yaml.stringify(...file.manifests);
 }
 
 function checkName(m: Manifest, obj: ApiObject, seen: Map<string, string>): void {
