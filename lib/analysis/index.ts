@@ -17,6 +17,8 @@ export { explain, renderExplanation, formatPolicyRef, formatHttp } from './expla
 export type { ExplainQuery, Explanation, RenderStyle, RuleAllow, RuleDeny, RuleMiss, SideExplanation } from './explain';
 export { ConnectivityMatrix, allowedPorts, isAllowed, matrixOf } from './matrix';
 export { connectivityToJson, connectivityToMarkdown, connectivityToText, externalAddress } from './format';
+export { estimatePolicyMap, ALWAYS_INSTALLED_ENTRIES } from './policy-map';
+export type { PolicyMapEstimate } from './policy-map';
 export * from './ports';
 
 /** Allowed connections between the workloads in `objects` (and to/from outside addresses). */

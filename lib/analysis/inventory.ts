@@ -15,7 +15,22 @@ export interface Inventory {
   policies: CompiledPolicy[];
 }
 
+/**
+ * The last inventory built per input array: `analyze`, `explain` (called once per finding by the verifier) and
+ * `estimatePolicyMap` on the same array share one compile. Reused only while the array holds the very same
+ * objects; inputs are read as immutable (changing an object's fields in place between calls is not noticed).
+ */
+const built = new WeakMap<readonly SourcedObject[], { objects: unknown[]; inventory: Inventory }>();
+
 export function buildInventory(objects: readonly SourcedObject[]): Inventory {
+  const hit = built.get(objects);
+  if (hit && hit.objects.length === objects.length && hit.objects.every((o, i) => o === objects[i].object)) return hit.inventory;
+  const inventory = compileInventory(objects);
+  built.set(objects, { objects: objects.map((o) => o.object), inventory });
+  return inventory;
+}
+
+function compileInventory(objects: readonly SourcedObject[]): Inventory {
   const manifests = expandLists(objects);
   const policyInputs: [PolicyKind, SourcedManifest][] = [];
   const policyNamespaces: string[] = [];
