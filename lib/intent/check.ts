@@ -6,13 +6,16 @@
 import { closest } from 'fastest-levenshtein';
 import * as ipaddr from 'ipaddr.js';
 import {
+  CiliumSettings,
   Cluster,
   ContainerPort,
   Egress,
+  EgressTarget,
   Endpoint,
   EnvVar,
   Flow,
   Guardrail,
+  HttpRule,
   Platform,
   PortSelector,
   Resources,
@@ -20,11 +23,13 @@ import {
   Workload,
   describeSelector,
   formatEndpoint,
+  formatPortSelector,
   selectsTenant,
 } from '../model/platform';
 import { Diagnostic, FieldPath, IntentError, SourceLocation, formatLocation, formatPath } from './diagnostics';
 import { SourceMap } from './source';
-import { EnvValue, PlatformSpec, PortRefSpec, ResourcesSpec, WorkloadOverrideSpec, WorkloadSpec } from './types';
+import { ciliumSpecProblems } from './cilium-values-rules';
+import { CiliumSpec, EnvValue, PlatformSpec, PortRefSpec, ResourcesSpec, WorkloadOverrideSpec, WorkloadSpec } from './types';
 
 /** Secure, modest defaults: enough to start a small service, small enough to pack a node. */
 export const DEFAULT_RESOURCES: Resources = {
@@ -55,9 +60,9 @@ class Checker {
     const clusters = this.clusters();
     const tenants = this.tenants();
     const overrides = this.overrides(clusters);
-    const declared = (this.spec.flows ?? []).map((f, i) => this.flow(f, ['flows', i]));
+    const declared = (this.spec.flows ?? []).map((f, i) => this.flow(f, ['flows', i], clusters));
     const flows = declared.filter(isDefined);
-    const egress = (this.spec.egress ?? []).map((e, i) => this.egress(e, ['egress', i])).filter(isDefined);
+    const egress = (this.spec.egress ?? []).map((e, i) => this.egress(e, ['egress', i], clusters)).filter(isDefined);
     const guardrails = this.guardrails();
     this.enforceGuardrails(declared, guardrails);
     if (this.problems.length) throw new IntentError(this.problems);
@@ -89,12 +94,18 @@ class Checker {
         c.provider === 'kind'
           ? { host: c.apiServer?.host ?? `${c.name}-control-plane`, port: c.apiServer?.port ?? 6443 }
           : { host: c.apiServer?.host ?? '', port: c.apiServer?.port ?? 443 };
+      const cni = c.cni ?? 'cilium';
+      if (cni !== 'cilium' && c.cilium) this.fail(['clusters', i, 'cilium'], `cluster "${c.name}" has cni: ${cni}, so Cilium settings have no effect`, 'remove cilium:, or set cni: cilium.', true);
+      for (const p of cni === 'cilium' ? ciliumSpecProblems(c.cilium ?? {}, { provider: c.provider }) : [])
+        this.fail(['clusters', i, 'cilium', ...p.path], p.message, p.hint, p.key ?? false);
       return {
         name: c.name,
         provider: c.provider,
         nodes: c.nodes ?? (c.provider === 'kind' ? 1 : 2),
         region: c.region,
         apiServer,
+        cni,
+        cilium: cni === 'cilium' ? ciliumSettings(c.cilium ?? {}) : undefined,
         origin: this.locate(['clusters', i]),
       };
     });
@@ -218,37 +229,78 @@ class Checker {
     return { kind: 'range', protocol: ref.protocol ?? 'TCP', from: ref.port, to };
   }
 
-  private flow(f: NonNullable<PlatformSpec['flows']>[number], path: FieldPath): Flow | undefined {
+  private flow(f: NonNullable<PlatformSpec['flows']>[number], path: FieldPath, clusters: Cluster[]): Flow | undefined {
     const from = this.endpoint(f.from, [...path, 'from']);
     const to = this.endpoint(f.to, [...path, 'to']);
     if (!from || !to) return undefined;
     const ports = f.ports.map((p, i) => this.portRef(p, [...path, 'ports', i], to));
     if (ports.some((p) => !p)) return undefined;
-    return { from, to, ports: ports as PortSelector[], description: f.description, origin: this.locate(path) };
+    const http = this.httpRules(f, path, to, ports as PortSelector[], clusters);
+    return { from, to, ports: ports as PortSelector[], ...(http ? { http } : {}), description: f.description, origin: this.locate(path) };
   }
 
-  private egress(e: NonNullable<PlatformSpec['egress']>[number], path: FieldPath): Egress | undefined {
+  private egress(e: NonNullable<PlatformSpec['egress']>[number], path: FieldPath, clusters: Cluster[]): Egress | undefined {
     const from = this.endpoint(e.from, [...path, 'from']);
-    const cidr = this.cidr(e.cidr, [...path, 'cidr']);
-    const except = (e.except ?? []).map((x, i) => this.cidr(x, [...path, 'except', i]));
-    if (cidr && except.every(isDefined)) {
-      const outer = ipaddr.parseCIDR(cidr);
-      (except as string[]).forEach((x, i) => {
-        const inner = ipaddr.parseCIDR(x);
-        if (inner[0].kind() !== outer[0].kind() || !inner[0].match(outer) || inner[1] <= outer[1])
-          this.fail([...path, 'except', i], `${x} is not inside ${cidr}`, 'every except entry must be a smaller block within cidr (the API server rejects others).');
-      });
+    const to = this.egressTarget(e, path);
+    if (e.except && e.cidr === undefined) this.fail([...path, 'except'], 'except only narrows a cidr', 'remove except, or use cidr.', true);
+    if (!e.ports && to?.kind !== 'entity') this.fail(path, 'egress needs ports', 'add ports: e.g. [443] (outside the cluster only numbers mean something).');
+    const ports = (e.ports ?? []).map((p, i) => this.portRef(p, [...path, 'ports', i]));
+    if (to && to.kind !== 'cidr') {
+      const field = to.kind === 'fqdn' ? 'fqdn' : 'entity';
+      for (const c of clusters.filter((c) => c.cni !== 'cilium'))
+        this.fail([...path, field], `cluster "${c.name}" uses cni: ${c.cni}, which cannot enforce egress to ${to.kind === 'fqdn' ? 'a DNS name' : 'the kube-apiserver entity'}`, `use cni: cilium on "${c.name}", or write the destination as a cidr.`, true);
     }
-    const ports = e.ports.map((p, i) => this.portRef(p, [...path, 'ports', i]));
-    if (!from || !cidr || !except.every(isDefined) || ports.some((p) => !p)) return undefined;
-    return {
-      from,
-      cidr,
-      except: except as string[],
-      ports: ports as Extract<PortSelector, { kind: 'range' }>[],
-      description: e.description,
-      origin: this.locate(path),
-    };
+    if (!from || !to || ports.some((p) => !p)) return undefined;
+    return { from, to, ports: ports as Extract<PortSelector, { kind: 'range' }>[], description: e.description, origin: this.locate(path) };
+  }
+
+  private egressTarget(e: NonNullable<PlatformSpec['egress']>[number], path: FieldPath): EgressTarget | undefined {
+    const given = (['cidr', 'fqdn', 'entity'] as const).filter((k) => e[k] !== undefined);
+    if (given.length !== 1) {
+      this.fail(given.length ? [...path, given[1]] : path, given.length ? `egress has both ${given.join(' and ')}` : 'egress needs a destination', 'write exactly one of cidr (an address block), fqdn (a DNS name) or entity (kube-apiserver); use one entry per destination.', given.length > 0);
+      return undefined;
+    }
+    if (e.fqdn !== undefined) return { kind: 'fqdn', fqdn: e.fqdn };
+    if (e.entity !== undefined) return { kind: 'entity', entity: e.entity };
+    const cidr = this.cidr(e.cidr ?? '', [...path, 'cidr']);
+    const except = (e.except ?? []).map((x, i) => this.cidr(x, [...path, 'except', i]));
+    if (!cidr || !except.every(isDefined)) return undefined;
+    const outer = ipaddr.parseCIDR(cidr);
+    let inside = true;
+    (except as string[]).forEach((x, i) => {
+      const inner = ipaddr.parseCIDR(x);
+      if (inner[0].kind() !== outer[0].kind() || !inner[0].match(outer) || inner[1] <= outer[1]) {
+        inside = false;
+        this.fail([...path, 'except', i], `${x} is not inside ${cidr}`, 'every except entry must be a smaller block within cidr (the API server rejects others).');
+      }
+    });
+    return inside ? { kind: 'cidr', cidr, except: except as string[] } : undefined;
+  }
+
+  /** HTTP rules need Cilium's proxy on every cluster and TCP on every port of the flow. */
+  private httpRules(f: NonNullable<PlatformSpec['flows']>[number], path: FieldPath, to: Endpoint, ports: PortSelector[], clusters: Cluster[]): HttpRule[] | undefined {
+    if (!f.http) return undefined;
+    for (const c of clusters.filter((c) => c.cni !== 'cilium'))
+      this.fail([...path, 'http'], `cluster "${c.name}" uses cni: ${c.cni}, which cannot enforce HTTP rules; the flow would open every request`, `use cni: cilium on "${c.name}", or remove http.`, true);
+    ports.forEach((p, i) => {
+      const protocols = p.kind === 'range' ? [p.protocol] : this.workloadsOf(to).flatMap((w) => w.ports.filter((q) => q.name === p.name).map((q) => q.protocol));
+      if (p.kind === 'range' && p.to !== p.from)
+        this.fail([...path, 'ports', i], `HTTP rules need single ports, but ${formatPortSelector(p)} is a range`, 'Cilium applies L7 rules to single ports only; list the ports one by one.');
+      else if (protocols.some((proto) => proto !== 'TCP'))
+        this.fail([...path, 'ports', i], `HTTP rules need TCP, but port ${formatPortSelector(p)} of ${formatEndpoint(to)} is ${protocols.filter((x) => x !== 'TCP').join('/')}`, 'move the non-TCP port into a flow of its own without http.');
+    });
+    f.http.forEach((rule, i) => {
+      for (const field of ['method', 'path'] as const) {
+        const re = rule[field];
+        if (re === undefined) continue;
+        try {
+          new RegExp(re);
+        } catch {
+          this.fail([...path, 'http', i, field], `"${re}" is not a valid regular expression`, 'Cilium matches method and path as regular expressions (RE2); escape special characters.');
+        }
+      }
+    });
+    return f.http.map((r) => ({ ...(r.method ? { method: r.method } : {}), ...(r.path ? { path: r.path } : {}), ...(r.host ? { host: r.host } : {}) }));
   }
 
   /** Accepts only canonical CIDRs (network address, prefix length) so the policy says what it opens. */
@@ -298,6 +350,19 @@ class Checker {
       }
     });
   }
+}
+
+/** The chart version bulkhead's profiles and the policy-map defaults were checked against. */
+export const DEFAULT_CILIUM_VERSION = '1.18.8';
+
+function ciliumSettings(c: CiliumSpec): CiliumSettings {
+  return {
+    version: c.version ?? DEFAULT_CILIUM_VERSION,
+    hubble: { relay: c.hubble?.relay ?? true, ui: c.hubble?.ui ?? false },
+    policyEnforcementMode: c.policyEnforcementMode ?? 'default',
+    policyMapMax: c.policyMapMax ?? 16384,
+    values: structuredClone(c.values ?? {}),
+  };
 }
 
 /** The emptyDir volume that makes `path` writable: its name is derived from the path so the YAML reads well. */

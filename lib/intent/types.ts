@@ -36,6 +36,23 @@ export interface ClusterSpec {
   readonly region?: string;
   /** The API server as Cilium's kube-proxy replacement must reach it. @default kind: `<name>-control-plane:6443` */
   readonly apiServer?: { readonly host: string; readonly port?: number };
+  /** The CNI enforcing policy: `cilium`, or `generic` for any CNI that enforces NetworkPolicy. @default cilium */
+  readonly cni?: 'cilium' | 'generic';
+  /** Cilium chart settings (only with `cni: cilium`). */
+  readonly cilium?: CiliumSpec;
+}
+
+export interface CiliumSpec {
+  /** Chart version. @default 1.18.8 */
+  readonly version?: string;
+  /** @default { relay: true, ui: false } */
+  readonly hubble?: { readonly relay?: boolean; readonly ui?: boolean };
+  /** @default default */
+  readonly policyEnforcementMode?: 'default' | 'always' | 'never';
+  /** `bpf.policyMapMax`. @default 16384 */
+  readonly policyMapMax?: number;
+  /** Extra chart values merged over bulkhead's (checked against known traps). @default {} */
+  readonly values?: Record<string, unknown>;
 }
 
 export interface TenantSpec {
@@ -95,17 +112,32 @@ export interface FlowSpec {
   readonly from: string;
   readonly to: string;
   readonly ports: PortRefSpec[];
+  /** Only these HTTP requests pass (Cilium L7, enforced at the destination). @default every request */
+  readonly http?: HttpRuleSpec[];
   readonly description?: string;
 }
 
+export interface HttpRuleSpec {
+  /** e.g. GET; a regular expression as Cilium reads it. */
+  readonly method?: string;
+  /** A regular expression matched against the whole path, e.g. `/records(/.*)?`. */
+  readonly path?: string;
+  readonly host?: string;
+}
+
+/** Exactly one of `cidr`, `fqdn` and `entity` says where the traffic goes. */
 export interface EgressSpec {
   /** `tenant/workload` or `tenant`. */
   readonly from: string;
   /** A destination outside the cluster. */
-  readonly cidr: string;
+  readonly cidr?: string;
   readonly except?: string[];
+  /** A DNS name (`api.stripe.com`) or pattern (`*.stripe.com`); Cilium only. */
+  readonly fqdn?: string;
+  /** The Kubernetes API server; Cilium only. Ports default to the cluster's API server port. */
+  readonly entity?: 'kube-apiserver';
   /** Numbers or ranges (names mean nothing outside the cluster). */
-  readonly ports: Array<number | { readonly port: number; readonly endPort?: number; readonly protocol?: Protocol }>;
+  readonly ports?: Array<number | { readonly port: number; readonly endPort?: number; readonly protocol?: Protocol }>;
   readonly description?: string;
 }
 

@@ -8,12 +8,37 @@ import { SourceLocation } from '../intent/diagnostics';
 export type Protocol = 'TCP' | 'UDP' | 'SCTP';
 export type Provider = 'kind' | 'eks';
 
+/**
+ * The CNI that enforces policy on a cluster. `cilium` (the default) gets Cilium policies for what
+ * NetworkPolicy cannot say (FQDN egress, HTTP rules, kube-apiserver, guardrails tenants cannot
+ * override) and a Helm values file; `generic` is any CNI that enforces NetworkPolicy, and intents that
+ * need Cilium are compile errors there rather than silently wider policies.
+ */
+export type Cni = 'cilium' | 'generic';
+
+export type PolicyEnforcementMode = 'default' | 'always' | 'never';
+
+/** Cilium's chart settings for one cluster, as declared (the profile per provider is added when lowering). */
+export interface CiliumSettings {
+  /** Chart version (`helm install --version`). */
+  readonly version: string;
+  readonly hubble: { readonly relay: boolean; readonly ui: boolean };
+  readonly policyEnforcementMode: PolicyEnforcementMode;
+  /** `bpf.policyMapMax`: policy-map entries per endpoint; the budget check compares estimates with it. */
+  readonly policyMapMax: number;
+  /** Extra chart values, merged over bulkhead's; already checked against the known traps. */
+  readonly values: Readonly<Record<string, unknown>>;
+}
+
 export interface Cluster {
   readonly name: string;
   readonly provider: Provider;
   readonly nodes: number;
   readonly region?: string;
   readonly apiServer: { readonly host: string; readonly port: number };
+  readonly cni: Cni;
+  /** Present exactly when `cni` is `cilium`. */
+  readonly cilium?: CiliumSettings;
   readonly origin: SourceLocation;
 }
 
@@ -68,18 +93,33 @@ export type PortSelector =
   | { readonly kind: 'named'; readonly name: string }
   | { readonly kind: 'range'; readonly protocol: Protocol; readonly from: number; readonly to: number };
 
+/** An HTTP request a flow admits (Cilium L7): all given fields must match; `path` is a regular expression. */
+export interface HttpRule {
+  readonly method?: string;
+  readonly path?: string;
+  readonly host?: string;
+}
+
 export interface Flow {
   readonly from: Endpoint;
   readonly to: Endpoint;
   readonly ports: readonly PortSelector[];
+  /** When present, only these requests pass (enforced by Cilium's proxy at the destination). */
+  readonly http?: readonly HttpRule[];
   readonly description?: string;
   readonly origin: SourceLocation;
 }
 
+/** Where egress goes: an address block, a DNS name (Cilium `toFQDNs`), or a Cilium entity. */
+export type EgressTarget =
+  | { readonly kind: 'cidr'; readonly cidr: string; readonly except: readonly string[] }
+  /** `api.stripe.com`, or a pattern with `*` such as `*.stripe.com`. */
+  | { readonly kind: 'fqdn'; readonly fqdn: string }
+  | { readonly kind: 'entity'; readonly entity: 'kube-apiserver' };
+
 export interface Egress {
   readonly from: Endpoint;
-  readonly cidr: string;
-  readonly except: readonly string[];
+  readonly to: EgressTarget;
   readonly ports: readonly Extract<PortSelector, { kind: 'range' }>[];
   readonly description?: string;
   readonly origin: SourceLocation;
@@ -158,4 +198,19 @@ export function formatPortSelector(p: PortSelector): string {
   if (p.kind === 'named') return p.name;
   const range = p.from === p.to ? `${p.from}` : `${p.from}-${p.to}`;
   return p.protocol === 'TCP' ? range : `${range}/${p.protocol}`;
+}
+
+/** The ports an egress rule opens on `cluster`: as declared, or the API server's port for the kube-apiserver entity. */
+export function egressPorts(e: Egress, cluster: Cluster): readonly Extract<PortSelector, { kind: 'range' }>[] {
+  if (e.ports.length || e.to.kind !== 'entity') return e.ports;
+  return [{ kind: 'range', protocol: 'TCP', from: cluster.apiServer.port, to: cluster.apiServer.port }];
+}
+
+/** The tenants (by name, sorted) a guardrail side selects. */
+export function tenantsSelected(selector: TenantSelector, tenants: readonly Tenant[]): string[] {
+  return tenants.filter((t) => selectsTenant(selector, t)).map((t) => t.name).sort();
+}
+
+export function formatEgressTarget(t: EgressTarget): string {
+  return t.kind === 'cidr' ? `${t.cidr}${t.except.length ? ` except ${t.except.join(', ')}` : ''}` : t.kind === 'fqdn' ? t.fqdn : t.entity;
 }

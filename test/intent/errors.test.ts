@@ -33,8 +33,8 @@ const cases: BadInput[] = [
   { name: 'uppercase name', edit: replace('  - name: billing\n', '  - name: Billing\n'), line: /name: Billing/, field: 'tenants[2].name', says: /"Billing" is not valid/ },
   { name: 'name over 63 characters', edit: replace('  - name: billing\n', `  - name: ${'b'.repeat(64)}\n`), line: /bbbb/, field: 'tenants[2].name', says: /64 characters, at most 63/ },
   { name: 'port out of range', edit: replace('{ name: postgres, port: 5432 }', '{ name: postgres, port: 70000 }'), line: /70000/, field: 'tenants[1].workloads[1].ports[0].port', says: /70000 is out of range/ },
-  { name: 'invalid CIDR', edit: replace('cidr: 198.51.100.0/24', 'cidr: 198.51.100.0/33'), line: /\/33/, field: 'egress[0].cidr', says: /is not a CIDR/ },
-  { name: 'CIDR with host bits', edit: replace('cidr: 198.51.100.0/24', 'cidr: 198.51.100.7/24'), line: /100\.7\/24/, field: 'egress[0].cidr', says: /write 198\.51\.100\.0\/24/ },
+  { name: 'invalid CIDR', edit: replace('cidr: 198.51.100.0/24', 'cidr: 198.51.100.0/33'), line: /\/33/, field: 'egress[1].cidr', says: /is not a CIDR/ },
+  { name: 'CIDR with host bits', edit: replace('cidr: 198.51.100.0/24', 'cidr: 198.51.100.7/24'), line: /100\.7\/24/, field: 'egress[1].cidr', says: /write 198\.51\.100\.0\/24/ },
   {
     name: 'flow that breaks a guardrail',
     edit: (t) => `${t.replace('\negress:', '\n  - from: billing/invoicer\n    to: patient-data/records-api\n    ports: [http]\n\negress:')}`,
