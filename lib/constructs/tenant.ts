@@ -5,11 +5,13 @@
  *
  *   const web = new Tenant(app, 'web', { tenant: model.tenant });
  *   web.segmentationOf('frontend').allowTo(PolicyPeer.workload('billing', 'invoicer'), [PolicyPort.named('http')]);
+ *   web.ciliumPolicyOf('frontend').allowToFqdn('api.stripe.com', [CiliumPort.tcp(443)]);
  */
 import { Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { Tenant as TenantModel } from '../model/platform';
+import { CiliumPolicy } from './cilium-policy';
 import { DefaultDeny } from './default-deny';
 import { commonLabels } from './labels';
 import { Segmentation } from './segmentation';
@@ -30,6 +32,7 @@ export interface TenantProps {
 export class Tenant extends Chart {
   public readonly name: string;
   private readonly segmentations = new Map<string, Segmentation>();
+  private readonly ciliumPolicies = new Map<string, CiliumPolicy>();
 
   constructor(scope: Construct, id: string, props: TenantProps) {
     super(scope, id, { namespace: props.tenant.name, disableResourceNameHashes: true });
@@ -51,5 +54,13 @@ export class Tenant extends Chart {
     const s = this.segmentations.get(workload);
     if (!s) throw new Error(`${this.node.path}: no workload "${workload}" in tenant ${this.name}`);
     return s;
+  }
+
+  /** The workload's CiliumNetworkPolicy, created on first use (a workload that needs none gets none). */
+  ciliumPolicyOf(workload: string): CiliumPolicy {
+    const scope = this.segmentationOf(workload).node.scope!;
+    let policy = this.ciliumPolicies.get(workload);
+    if (!policy) this.ciliumPolicies.set(workload, (policy = new CiliumPolicy(scope, 'cilium', { tenant: this.name, workload })));
+    return policy;
   }
 }

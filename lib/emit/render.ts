@@ -1,7 +1,8 @@
 /**
  * Renders constructs into the files of dist/<cluster>/, without `App.synth()`: one YAML file per
- * tenant (`tenants/<tenant>.yaml`) and one for cluster-scoped objects (`platform/cluster-wide.yaml`),
- * objects in a fixed order, names checked. cdk8s's own synth would write one file per chart with
+ * tenant (`tenants/<tenant>.yaml`), one for the tenants' cluster-scoped objects
+ * (`platform/cluster-wide.yaml`), one per platform chart that names its file (`platform/guardrails.yaml`),
+ * and the plain files (values, cluster configs under `bootstrap/`), objects in a fixed order, names checked. cdk8s's own synth would write one file per chart with
  * objects in construct order and hash-suffixed names by default; this keeps output reviewable.
  */
 import { ApiObject, Chart, Yaml } from 'cdk8s';
