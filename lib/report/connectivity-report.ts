@@ -3,10 +3,11 @@
  * Markdown, not JSON, because Argo CD's directory source would try to apply a .json file; stable
  * text (sorted, no timestamps, no line numbers) so that its diff in a pull request is the change.
  */
-import { formatPorts } from '../analysis';
+import { ExternalConnection, formatPorts } from '../analysis';
+import { GUARDRAIL_PREFIX } from '../constructs/guardrail-policy';
 import { Platform, describeSelector } from '../model/platform';
 import { describeFlow } from '../verify/expected';
-import { Verification } from '../verify/verify';
+import { PolicyMapBudget, Verification } from '../verify/verify';
 
 export const REPORT_FILE = 'CONNECTIVITY.md';
 
@@ -43,10 +44,10 @@ export function connectivityReport(v: Verification, platform: Platform): string 
     for (const w of workloads.filter((x) => x.namespace === t)) out.push(`    ${nodeId(w.id)}["${w.name}"]`);
     out.push('  end');
   }
-  const cidrs = [...new Set(egress.map((x) => x.cidr))].sort();
-  cidrs.forEach((c, i) => out.push(`  x${i}(("${c}"))`));
-  for (const c of connections) out.push(`  ${nodeId(c.from)} -->|"${formatPorts(c.ports)}"| ${nodeId(c.to)}`);
-  for (const x of egress) out.push(`  ${nodeId(x.workload)} -->|"${formatPorts(x.ports)}"| x${cidrs.indexOf(x.cidr)}`);
+  const targets = [...new Set(egress.map(externalTarget))].sort();
+  targets.forEach((c, i) => out.push(`  x${i}(("${c}"))`));
+  for (const c of connections) out.push(`  ${nodeId(c.from)} -->|"${formatPorts(c.ports)}${c.l7?.length ? ' HTTP rules' : ''}"| ${nodeId(c.to)}`);
+  for (const x of egress) out.push(`  ${nodeId(x.workload)} -->|"${formatPorts(x.ports)}"| x${targets.indexOf(externalTarget(x))}`);
   out.push('```', '');
 
   out.push('## Allowed connections', '');
@@ -54,11 +55,12 @@ export function connectivityReport(v: Verification, platform: Platform): string 
   for (const t of tenants) {
     const from = connections.filter((c) => tenantOf(c.from) === t);
     if (!from.length) continue;
-    out.push(`### From ${t}`, '', '| from | to | ports | flow |', '|---|---|---|---|');
+    out.push(`### From ${t}`, '', '| from | to | ports | requests | flow |', '|---|---|---|---|---|');
     for (const c of from) {
       const flows = v.expectation.pairs.get(`${c.from}\u0000${c.to}`)?.flows ?? [];
       const why = flows.map((f) => f.description ?? describeFlow(f)).join('; ');
-      out.push(`| ${c.from} | ${c.to} | ${formatPorts(c.ports)} | ${cell(why)} |`);
+      const http = (c.l7 ?? []).map((l) => `${formatPorts(l.ports)}: ${l.http.map((r) => [r.method ?? '*', r.path ?? '/*', r.host ? `host ${r.host}` : ''].filter(Boolean).join(' ')).join(', ')}`);
+      out.push(`| ${c.from} | ${c.to} | ${formatPorts(c.ports)} | ${cell(http.join('; ') || 'any')} | ${cell(why)} |`);
     }
     out.push('');
   }
@@ -66,14 +68,16 @@ export function connectivityReport(v: Verification, platform: Platform): string 
   out.push('## External egress', '');
   if (!egress.length) out.push('None: no workload reaches outside the cluster (besides DNS).', '');
   else {
-    out.push('| from | to | except | ports |', '|---|---|---|---|');
-    for (const x of egress) out.push(`| ${x.workload} | ${x.cidr} | ${x.except.join(', ') || '-'} | ${formatPorts(x.ports)} |`);
+    out.push('| from | to | kind | except | ports |', '|---|---|---|---|---|');
+    for (const x of egress) out.push(`| ${x.workload} | ${externalTarget(x)} | ${EXTERNAL_KIND[x.kind]} | ${x.kind === 'cidr' ? x.except.join(', ') || '-' : '-'} | ${formatPorts(x.ports)} |`);
     out.push('');
   }
 
   out.push('## Guardrails', '');
   if (!v.guardrails.length) out.push('None declared.', '');
   else {
+    const enforcement = cluster.cni === 'cilium' ? `Cilium deny policy \`${GUARDRAIL_PREFIX}<name>\`; holds even against a tenant's own allow-all policies` : 'the compiled NetworkPolicies only (no deny rules without Cilium)';
+    out.push(`Enforced by: ${enforcement}.`, '');
     out.push('| guardrail | rule | control | status |', '|---|---|---|---|');
     for (const g of v.guardrails) {
       const r = g.guardrail;
@@ -82,5 +86,31 @@ export function connectivityReport(v: Verification, platform: Platform): string 
     }
     out.push('');
   }
+  if (v.policyMap) out.push(...policyMapSection(v.policyMap));
   return out.join('\n');
 }
+
+const EXTERNAL_KIND = { cidr: 'address block', fqdn: 'DNS name', entity: 'Cilium entity' } as const;
+
+function externalTarget(x: ExternalConnection): string {
+  return x.kind === 'cidr' ? x.cidr : x.kind === 'fqdn' ? x.fqdn : x.entity;
+}
+
+/** The largest estimates first: the reviewer's question is "how close is anything to the limit". */
+function policyMapSection(b: PolicyMapBudget): string[] {
+  const shown = [...b.estimates].sort((x, y) => y.total - x.total || (x.workload < y.workload ? -1 : 1)).slice(0, POLICY_MAP_ROWS);
+  const out = ['## Cilium policy-map budget', ''];
+  out.push(
+    `Estimated BPF policy-map entries per workload (peer identities x ports, per direction), against \`bpf.policyMapMax\` ${b.max}.`,
+    'Past half the limit is a warning; past the limit synth fails, because an overflowing map silently drops allowed traffic.',
+    '',
+  );
+  out.push(`**${count(b.over.length, 'workload')} over the limit · ${count(b.warn.length, 'workload')} past half**`, '');
+  if (b.estimates.length > shown.length) out.push(`The ${shown.length} largest of ${b.estimates.length} workloads:`, '');
+  out.push('| workload | ingress | egress | total | of limit |', '|---|---|---|---|---|');
+  for (const e of shown) out.push(`| ${e.workload} | ${e.ingress} | ${e.egress} | ${e.total} | ${((100 * e.total) / b.max).toFixed(1)}% |`);
+  out.push('');
+  return out;
+}
+
+const POLICY_MAP_ROWS = 20;

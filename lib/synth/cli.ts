@@ -13,6 +13,9 @@ export function runSynth(options: SynthOptions, out: NodeJS.WritableStream = pro
     for (const c of result.clusters) {
       const objects = c.files.reduce((n, f) => n + f.manifests.length, 0);
       out.write(`bulkhead: ${c.cluster.cluster.name}: ${objects} objects in ${c.files.length} files\n`);
+      const budget = c.verification.policyMap;
+      for (const w of budget?.warn ?? [])
+        err.write(`bulkhead: warning: ${c.cluster.cluster.name}: ${w.workload} needs about ${w.total} Cilium policy-map entries, past half of bpf.policyMapMax ${budget!.max}\n`);
     }
     return 0;
   } catch (e) {

@@ -4,18 +4,26 @@
  * compiler generated, so that a wrong policy shows up as a difference.
  */
 import { PortMap, normalizeRanges, unionPorts } from '../analysis';
-import { ClusterPlatform, Flow, Workload, endpointResolver, formatEndpoint, formatPortSelector } from '../model/platform';
+import { ClusterPlatform, Flow, HttpRule, Workload, egressPorts, endpointResolver, formatEndpoint, formatPortSelector } from '../model/platform';
 
 export interface ExpectedPair {
   readonly from: string;
   readonly to: string;
   ports: PortMap;
   readonly flows: Flow[];
+  /**
+   * Per single port (`TCP/8080`), the HTTP requests that alone may pass, when every flow opening that
+   * port carries HTTP rules (Cilium clusters only). A port absent here admits every request.
+   */
+  readonly http: Map<string, HttpRule[]>;
 }
 
+/** Egress to something outside the cluster, in the analyzer's terms (`kind` and value as it reports them). */
 export interface ExpectedExternal {
   readonly workload: string;
-  readonly cidr: string;
+  readonly kind: 'cidr' | 'fqdn' | 'entity';
+  /** The CIDR, DNS name or pattern, or entity name. */
+  readonly value: string;
   readonly except: readonly string[];
   ports: PortMap;
 }
@@ -27,8 +35,9 @@ export interface Expectation {
 }
 
 export const pairKey = (from: string, to: string): string => `${from}\u0000${to}`;
-export const externalKey = (workload: string, cidr: string, except: readonly string[]): string =>
-  `${workload}\u0000${cidr}\u0000${[...except].sort().join(',')}`;
+export const externalKey = (workload: string, kind: string, value: string, except: readonly string[] = []): string =>
+  `${workload}\u0000${kind}\u0000${value}\u0000${[...except].sort().join(',')}`;
+export const httpPortKey = (protocol: string, port: number): string => `${protocol}/${port}`;
 
 export function expectedConnectivity(platform: ClusterPlatform): Expectation {
   const workloads = new Map<string, Workload>(platform.tenants.flatMap((t) => t.workloads.map((w) => [w.id, w] as const)));
@@ -42,28 +51,54 @@ export function expectedConnectivity(platform: ClusterPlatform): Expectation {
       for (const s of members(flow.from)) {
         if (s.id === d.id) continue; // a workload to itself is not a pair the analyzer judges
         const key = pairKey(s.id, d.id);
-        const pair = pairs.get(key);
+        let pair = pairs.get(key);
         if (pair) {
           pair.ports = unionPorts(pair.ports, ports);
           pair.flows.push(flow);
-        } else pairs.set(key, { from: s.id, to: d.id, ports, flows: [flow] });
+        } else pairs.set(key, (pair = { from: s.id, to: d.id, ports, flows: [flow], http: new Map() }));
       }
     }
   }
+  if (platform.cluster.cni === 'cilium')
+    for (const pair of pairs.values()) if (pair.flows.some((f) => f.http)) expectHttp(pair, workloads.get(pair.to)!);
 
   const external = new Map<string, ExpectedExternal>();
   for (const e of platform.egress) {
     const ports: PortMap = {};
-    for (const r of e.ports) ports[r.protocol] = normalizeRanges([...(ports[r.protocol] ?? []), [r.from, r.to]]);
+    for (const r of egressPorts(e, platform.cluster)) ports[r.protocol] = normalizeRanges([...(ports[r.protocol] ?? []), [r.from, r.to]]);
+    const t = e.to;
+    const [kind, value, except] = t.kind === 'cidr' ? (['cidr', t.cidr, [...t.except].sort()] as const) : t.kind === 'fqdn' ? (['fqdn', t.fqdn, []] as const) : (['entity', t.entity, []] as const);
     for (const s of members(e.from)) {
-      const key = externalKey(s.id, e.cidr, e.except);
+      const key = externalKey(s.id, kind, value, except);
       const entry = external.get(key);
       if (entry) entry.ports = unionPorts(entry.ports, ports);
-      else external.set(key, { workload: s.id, cidr: e.cidr, except: [...e.except].sort(), ports });
+      else external.set(key, { workload: s.id, kind, value, except, ports });
     }
   }
   return { workloads, pairs, external };
 }
+
+/** A port is HTTP-restricted when every flow of the pair that opens it has HTTP rules; the rules add up. */
+function expectHttp(pair: ExpectedPair, destination: Workload): void {
+  const open = new Set<string>();
+  const restricted = new Map<string, Map<string, HttpRule>>();
+  for (const flow of pair.flows) {
+    const ports = portsOf(flow, destination);
+    for (const [protocol, ranges] of Object.entries(ports))
+      for (const [lo, hi] of ranges!)
+        for (let port = lo; port <= hi; port++) {
+          const key = httpPortKey(protocol, port);
+          if (!flow.http) open.add(key);
+          else {
+            if (!restricted.has(key)) restricted.set(key, new Map());
+            for (const r of flow.http) restricted.get(key)!.set(httpRuleKey(r), r);
+          }
+        }
+  }
+  for (const [key, rules] of restricted) if (!open.has(key)) pair.http.set(key, [...rules.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, r]) => r));
+}
+
+export const httpRuleKey = (r: HttpRule): string => JSON.stringify([r.method ?? '', r.path ?? '', r.host ?? '']);
 
 /** The ports a flow opens on one destination workload: names resolved there, ranges as written. */
 function portsOf(flow: Flow, destination: Workload): PortMap {

@@ -4,13 +4,27 @@
  * exactly its ports, nothing else open between managed workloads, external egress exactly as
  * declared, and no connection across a guardrail.
  */
-import { Connectivity, SourcedObject, analyze, explain, formatPolicyRef, formatPorts, isEmptyPorts, portsEqual, subtractPorts, PortMap, Protocol } from '../analysis';
+import {
+  Connectivity,
+  PolicyMapEstimate,
+  PortMap,
+  Protocol,
+  SourcedObject,
+  analyze,
+  estimatePolicyMap,
+  explain,
+  formatPolicyRef,
+  formatPorts,
+  isEmptyPorts,
+  portsEqual,
+  subtractPorts,
+} from '../analysis';
 import { formatLocation } from '../intent/diagnostics';
-import { ClusterPlatform, Guardrail, Tenant, selectsTenant } from '../model/platform';
-import { Expectation, describeFlow, expectedConnectivity, externalKey, pairKey } from './expected';
+import { ClusterPlatform, Guardrail, HttpRule, Tenant, selectsTenant, tenantsSelected } from '../model/platform';
+import { Expectation, describeFlow, expectedConnectivity, externalKey, httpPortKey, httpRuleKey, pairKey } from './expected';
 
 export interface Finding {
-  readonly kind: 'missing' | 'unexpected' | 'guardrail' | 'workloads' | 'external';
+  readonly kind: 'missing' | 'unexpected' | 'guardrail' | 'workloads' | 'external' | 'http' | 'policy-map';
   readonly message: string;
 }
 
@@ -27,6 +41,8 @@ export interface Verification {
   readonly expectation: Expectation;
   readonly findings: Finding[];
   readonly guardrails: GuardrailStatus[];
+  /** Cilium clusters only. */
+  readonly policyMap?: PolicyMapBudget;
 }
 
 export class VerificationError extends Error {
@@ -74,26 +90,21 @@ export function verifyCluster(platform: ClusterPlatform, objects: readonly Sourc
     findings.push({ kind: 'missing', message: `${want.from} -> ${want.to}: expected ${formatPorts(want.ports)} (${flows}), but nothing is open (${why(want.from, want.to, want.ports)})` });
   }
 
-  const externalSeen = new Set<string>();
-  for (const x of connectivity.external) {
-    if (x.direction === 'ingress') {
-      findings.push({ kind: 'external', message: `${x.workload} accepts traffic from outside the cluster (${x.cidr}) on ${formatPorts(x.ports)}; no intent allows that` });
-      continue;
-    }
-    const key = externalKey(x.workload, x.cidr, x.except);
-    externalSeen.add(key);
-    const want = expectation.external.get(key);
-    if (!want || !portsEqual(want.ports, x.ports))
-      findings.push({ kind: 'external', message: `${x.workload} -> ${x.cidr}${x.except.length ? ` except ${x.except.join(', ')}` : ''}: expected ${want ? formatPorts(want.ports) : 'nothing'}, found ${formatPorts(x.ports)}` });
-  }
-  for (const [key, want] of expectation.external)
-    if (!externalSeen.has(key)) findings.push({ kind: 'external', message: `${want.workload} -> ${want.cidr}: expected ${formatPorts(want.ports)}, found nothing open` });
+  findings.push(...checkExternal(connectivity, expectation));
+  if (platform.cluster.cni === 'cilium') findings.push(...checkHttp(connectivity, expectation));
 
   const guardrails = checkGuardrails(platform, connectivity);
   for (const g of guardrails)
     for (const v of g.violations) findings.push({ kind: 'guardrail', message: `${v} crosses guardrail "${g.guardrail.name}" (${formatLocation(g.guardrail.origin)})` });
+  if (platform.cluster.cni === 'cilium') {
+    for (const v of tamperedGuardrails(platform, objects))
+      findings.push({ kind: 'guardrail', message: `guardrail "${v.guardrail.name}" (${formatLocation(v.guardrail.origin)}) does not survive a tenant's own allow-all policies: ${v.violations.join(', ')} would open` });
+  }
+  const policyMap = platform.cluster.cilium ? policyMapBudget(objects, platform.cluster.cilium.policyMapMax) : undefined;
+  for (const e of policyMap?.over ?? [])
+    findings.push({ kind: 'policy-map', message: `${e.workload} needs about ${e.total} Cilium policy-map entries, over bpf.policyMapMax ${policyMap!.max} (${formatLocation(platform.cluster.origin)}); an overflowing map drops allowed traffic. Narrow its flows (a tenant-wide peer or a wide CIDR costs one entry per identity), or raise cilium.policyMapMax` });
 
-  return { cluster: platform.cluster.name, connectivity, expectation, findings, guardrails };
+  return { cluster: platform.cluster.name, connectivity, expectation, findings, guardrails, policyMap };
 }
 
 export function checkGuardrails(platform: ClusterPlatform, connectivity: Connectivity): GuardrailStatus[] {
@@ -111,6 +122,103 @@ export function checkGuardrails(platform: ClusterPlatform, connectivity: Connect
     }
     return { guardrail: g, holds: violations.length === 0, violations };
   });
+}
+
+/** External traffic: only egress, and exactly the declared destinations on exactly their ports. */
+function checkExternal(connectivity: Connectivity, expectation: Expectation): Finding[] {
+  const findings: Finding[] = [];
+  const seen = new Set<string>();
+  for (const x of connectivity.external) {
+    const [value, except] = x.kind === 'cidr' ? [x.cidr, x.except] : x.kind === 'fqdn' ? [x.fqdn, []] : [x.entity, []];
+    const label = `${value}${except.length ? ` except ${except.join(', ')}` : ''}`;
+    if (x.direction === 'ingress') {
+      findings.push({ kind: 'external', message: `${x.workload} accepts traffic from outside the cluster (${label}) on ${formatPorts(x.ports)}; no intent allows that` });
+      continue;
+    }
+    const key = externalKey(x.workload, x.kind, value, except);
+    seen.add(key);
+    const want = expectation.external.get(key);
+    if (!want || !portsEqual(want.ports, x.ports))
+      findings.push({ kind: 'external', message: `${x.workload} -> ${label}: expected ${want ? formatPorts(want.ports) : 'nothing'}, found ${formatPorts(x.ports)}` });
+  }
+  for (const [key, want] of expectation.external)
+    if (!seen.has(key))
+      findings.push({ kind: 'external', message: `${want.workload} -> ${want.value}${want.except.length ? ` except ${want.except.join(', ')}` : ''}: expected ${formatPorts(want.ports)}, found nothing open` });
+  return findings;
+}
+
+/**
+ * HTTP rules: where flows restrict requests, the analyzer must find the port restricted at the
+ * destination to exactly those requests. An L4 rule opening the same port would let every request
+ * through (Cilium wildcards L7 for that peer), which is the mistake this catches.
+ */
+function checkHttp(connectivity: Connectivity, expectation: Expectation): Finding[] {
+  const findings: Finding[] = [];
+  const byPair = new Map(connectivity.connections.map((c) => [pairKey(c.from, c.to), c]));
+  for (const [key, want] of expectation.pairs) {
+    const found = new Map<string, string>();
+    for (const l7 of byPair.get(key)?.l7 ?? []) {
+      if (l7.direction !== 'ingress') continue;
+      const rules = l7.http.map((r) => httpRuleKey(r)).sort().join(' ');
+      for (const [protocol, ranges] of Object.entries(l7.ports))
+        for (const [lo, hi] of ranges!) for (let port = lo; port <= Math.min(hi, lo + 1024); port++) found.set(httpPortKey(protocol, port), rules);
+    }
+    for (const [port, rules] of want.http) {
+      const expected = rules.map(httpRuleKey).sort().join(' ');
+      const got = found.get(port);
+      const flows = want.flows.filter((f) => f.http).map((f) => `${describeFlow(f)} at ${formatLocation(f.origin)}`).join('; ');
+      if (got === undefined)
+        findings.push({ kind: 'http', message: `${want.from} -> ${want.to} ${port}: expected only ${describeHttp(rules)} (${flows}), but every request passes` });
+      else if (got !== expected)
+        findings.push({ kind: 'http', message: `${want.from} -> ${want.to} ${port}: expected only ${describeHttp(rules)} (${flows}), but the policies admit ${got}` });
+    }
+    for (const port of found.keys())
+      if (!want.http.has(port)) findings.push({ kind: 'http', message: `${want.from} -> ${want.to} ${port}: no flow restricts HTTP there, but the policies do (${found.get(port)})` });
+  }
+  return findings;
+}
+
+const describeHttp = (rules: readonly HttpRule[]) => rules.map((r) => [r.method ?? '*', r.path ?? '/*', r.host ? `host ${r.host}` : ''].filter(Boolean).join(' ')).join(', ');
+
+/**
+ * Would the guardrails hold if tenants wrote their own allow-everything policies? Re-analyzes the
+ * guardrail's namespaces with an allow-all NetworkPolicy and CiliumNetworkPolicy added to each: only
+ * deny rules can keep the path closed then, which is what a guardrail tenants cannot override means.
+ */
+function tamperedGuardrails(platform: ClusterPlatform, objects: readonly SourcedObject[]): GuardrailStatus[] {
+  const involved = new Set(platform.guardrails.flatMap((g) => [...tenantsSelected(g.from, platform.tenants), ...tenantsSelected(g.to, platform.tenants)]));
+  if (!involved.size) return [];
+  const inScope = objects.filter(({ object }) => {
+    const o = object as { kind?: string; metadata?: { name?: string; namespace?: string } };
+    const ns = o.metadata?.namespace;
+    return ns === undefined ? o.kind !== 'Namespace' || involved.has(o.metadata?.name ?? '') : involved.has(ns);
+  });
+  const adversary = [...involved].flatMap((ns, i) => allowAll(ns).map((object, j) => ({ file: '<tenant allow-all>', index: i * 2 + j, object })));
+  const tampered = analyze([...inScope, ...adversary]);
+  return checkGuardrails(platform, tampered).filter((g) => !g.holds);
+}
+
+function allowAll(namespace: string): Record<string, unknown>[] {
+  const metadata = { name: 'tenant-allow-all', namespace };
+  return [
+    { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata, spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'], ingress: [{}], egress: [{}] } },
+    { apiVersion: 'cilium.io/v2', kind: 'CiliumNetworkPolicy', metadata, spec: { endpointSelector: {}, ingress: [{ fromEntities: ['all'] }], egress: [{ toEntities: ['all'] }] } },
+  ];
+}
+
+export interface PolicyMapBudget {
+  readonly max: number;
+  /** Per workload, sorted by id. */
+  readonly estimates: readonly PolicyMapEstimate[];
+  /** Past half the limit (reported as warnings). */
+  readonly warn: readonly PolicyMapEstimate[];
+  /** Past the limit (synth fails). */
+  readonly over: readonly PolicyMapEstimate[];
+}
+
+function policyMapBudget(objects: readonly SourcedObject[], max: number): PolicyMapBudget {
+  const estimates = estimatePolicyMap(objects);
+  return { max, estimates, warn: estimates.filter((e) => e.total > max / 2 && e.total <= max), over: estimates.filter((e) => e.total > max) };
 }
 
 /** Names the rules that allow (or the policies that block) one port of `ports`, for the message. */

@@ -14,12 +14,22 @@ export type K8sObject = { apiVersion: string; kind: string; metadata: { name: st
 
 let byGvk: Map<string, ValidateFunction> | undefined;
 
-function strict(schema: unknown): unknown {
-  if (Array.isArray(schema)) return schema.map(strict);
+/**
+ * Makes a schema refuse unknown fields, as `kubectl apply --validate=strict` would (and as structural
+ * pruning would silently drop them). Branches of anyOf/oneOf/allOf/not only add constraints to the
+ * object around them (Cilium's CRDs list `properties` there to say which field is required), so
+ * they stay open at their own level.
+ */
+export function strict(schema: unknown, branch = false): unknown {
+  if (Array.isArray(schema)) return schema.map((s) => strict(s, branch));
   if (!schema || typeof schema !== 'object') return schema;
   const out: Json = {};
-  for (const [k, v] of Object.entries(schema as Json)) out[k] = k === 'properties' ? Object.fromEntries(Object.entries(v as Json).map(([p, s]) => [p, strict(s)])) : strict(v);
-  if (out.properties && out.additionalProperties === undefined && !out['x-kubernetes-preserve-unknown-fields']) out.additionalProperties = false;
+  for (const [k, v] of Object.entries(schema as Json)) {
+    if (k === 'properties') out[k] = Object.fromEntries(Object.entries(v as Json).map(([p, s]) => [p, strict(s)]));
+    else if (k === 'anyOf' || k === 'oneOf' || k === 'allOf' || k === 'not') out[k] = strict(v, true);
+    else out[k] = strict(v);
+  }
+  if (!branch && out.properties && out.additionalProperties === undefined && !out['x-kubernetes-preserve-unknown-fields']) out.additionalProperties = false;
   return out;
 }
 

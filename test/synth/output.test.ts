@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { describeWithShared } from '../support/shared';
+import { crdErrors } from '../support/crd-validate';
 import { K8sObject, apiRuleErrors, schemaErrors } from '../support/k8s-validate';
 import { synth, workspace } from '../support/workspace';
 
@@ -16,26 +17,41 @@ beforeAll(() => expect(synth(ws).code).toBe(0));
 function filesUnder(dir: string): string[] {
   return fs.readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.yaml')).map((f) => path.join(dir, f));
 }
+/** The manifests Argo CD syncs: everything but the set-up files under bootstrap/. */
 function objects(cluster?: string): Array<K8sObject & { file: string }> {
   const root = cluster ? path.join(ws.dist, cluster) : ws.dist;
-  return filesUnder(root).flatMap((file) => parseAllDocuments(fs.readFileSync(file, 'utf8')).map((d) => ({ ...(d.toJS() as K8sObject), file })));
+  return filesUnder(root).filter((f) => !f.split(path.sep).includes('bootstrap')).flatMap((file) => parseAllDocuments(fs.readFileSync(file, 'utf8')).map((d) => ({ ...(d.toJS() as K8sObject), file })));
 }
 const clusters = ['dev', 'prod'];
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+const isCustom = (o: K8sObject) => o.apiVersion.startsWith('cilium.io/') || o.apiVersion.startsWith('gateway.networking.k8s.io/');
 
-test('renders one file per tenant and one cluster-wide file per cluster', () => {
+test('renders one file per tenant, the platform files, and the set-up files outside the synced directories', () => {
+  const setUp = { dev: ['bootstrap/kind-config.yaml'], prod: ['bootstrap/eksctl-config.yaml', 'bootstrap/eksctl-nodegroup.yaml'] } as Record<string, string[]>;
   for (const c of clusters) {
     const files = filesUnder(path.join(ws.dist, c)).map((f) => path.relative(path.join(ws.dist, c), f)).sort();
-    expect(files).toEqual(['platform/cluster-wide.yaml', 'tenants/billing.yaml', 'tenants/patient-data.yaml', 'tenants/web.yaml']);
+    expect(files).toEqual(
+      ['bootstrap/cilium-values.yaml', ...setUp[c], 'platform/cluster-wide.yaml', 'platform/guardrails.yaml', 'tenants/billing.yaml', 'tenants/patient-data.yaml', 'tenants/web.yaml'].sort(),
+    );
   }
 });
 
 describeWithShared('Kubernetes 1.28 schema', () => {
-  test('every rendered object validates', () => {
+  test('every rendered object validates (custom resources against their CRDs)', () => {
     const all = objects();
     expect(all.length).toBeGreaterThan(20);
-    const problems = all.flatMap(({ file: _file, ...o }) => schemaErrors(o).map((e) => `${o.kind} ${o.metadata.namespace}/${o.metadata.name}: ${e}`));
+    expect(all.filter((o) => isCustom(o)).map((o) => o.kind)).toEqual(expect.arrayContaining(['CiliumNetworkPolicy', 'CiliumClusterwideNetworkPolicy']));
+    const problems = all.flatMap(({ file: _file, ...o }) =>
+      (isCustom(o) ? crdErrors(o) : schemaErrors(o)).map((e) => `${o.kind} ${o.metadata.namespace}/${o.metadata.name}: ${e}`),
+    );
     expect(problems).toEqual([]);
+  });
+  test('the CRD validator is strict: a misspelt field (which the API server would prune) and a numeric port fail', () => {
+    const { file: _file, ...cnp } = objects('dev').find((o) => o.kind === 'CiliumNetworkPolicy')!;
+    expect(crdErrors(cnp)).toEqual([]);
+    expect(crdErrors({ ...cnp, spec: { ...(cnp.spec as Json), endpointSelectr: {} } })).not.toEqual([]);
+    const egress = [{ toFQDNs: [{ matchName: 'example.com' }], toPorts: [{ ports: [{ port: 443, protocol: 'TCP' }] }] }];
+    expect(crdErrors({ ...cnp, spec: { endpointSelector: {}, egress } })).not.toEqual([]);
   });
   test('the validator is strict: an unknown field and a wrong type fail', () => {
     const np = objects('dev').find((o) => o.kind === 'NetworkPolicy')!;

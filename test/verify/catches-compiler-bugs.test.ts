@@ -9,7 +9,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { PolicyPeer } from '../../lib/constructs/policy-peer';
 import { synthesize } from '../../lib/synth/pipeline';
 import { VerificationError } from '../../lib/verify/verify';
-import { synth, treeDigest, workspace } from '../support/workspace';
+import { exampleText, synth, treeDigest, workspace } from '../support/workspace';
 
 afterEach(() => jest.restoreAllMocks());
 
@@ -31,8 +31,8 @@ test('dropping the namespaceSelector from peers leaves declared flows blocked', 
   });
   const ws = workspace();
   const err = failure(() => synthesize({ intents: ws.intents, dryRun: true }));
-  expect(err.message).toMatch(/web\/frontend -> patient-data\/records-api: expected TCP 8080 \(.*platform\.yaml:\d+:\d+\), but nothing is open/);
-  expect(err.message).toMatch(/isolated by .*records-api-ingress/);
+  expect(err.message).toMatch(/web\/frontend -> billing\/invoicer: expected TCP 8080 \(.*platform\.yaml:\d+:\d+\), but nothing is open/);
+  expect(err.message).toMatch(/isolated by .*invoicer-ingress/);
 });
 
 test('rules that lose their ports open every port, and the verifier says which policy did it', () => {
@@ -45,8 +45,8 @@ test('rules that lose their ports open every port, and the verifier says which p
   });
   const ws = workspace();
   const err = failure(() => synthesize({ intents: ws.intents, dryRun: true }));
-  expect(err.message).toMatch(/web\/frontend -> patient-data\/records-api: expected TCP 8080 \(.*\), but it is also open on TCP 1-8079, 8081-65535, UDP 1-65535, SCTP 1-65535 \(allowed by NetworkPolicy web\/frontend-egress .* rule \d+ and NetworkPolicy patient-data\/records-api-ingress .* rule \d+\)/);
-  expect(err.message).toMatch(/billing\/invoicer -> 198\.51\.100\.0\/24: expected TCP 443, found all ports/);
+  expect(err.message).toMatch(/web\/frontend -> billing\/invoicer: expected TCP 8080 \(.*\), but it is also open on TCP 1-8079, 8081-65535, UDP 1-65535, SCTP 1-65535 \(allowed by NetworkPolicy web\/frontend-egress .* rule \d+ and NetworkPolicy billing\/invoicer-ingress .* rule \d+\)/);
+  expect(err.message).toMatch(/billing\/ledger -> 198\.51\.100\.0\/24: expected TCP 443, found all ports/);
 });
 
 test('a hand-written allow-all policy fails synth and dist/ stays as it was', () => {
@@ -63,17 +63,38 @@ test('a hand-written allow-all policy fails synth and dist/ stays as it was', ()
           metadata: { name: 'allow-all-ingress', namespace: 'patient-data' },
           spec: { podSelector: {}, policyTypes: ['Ingress'], ingress: [{}] },
         });
-        new k8s.KubeNetworkPolicy(chart('billing'), 'allow-all', {
-          metadata: { name: 'allow-all-egress', namespace: 'billing' },
+        new k8s.KubeNetworkPolicy(chart('web'), 'allow-all', {
+          metadata: { name: 'allow-all-egress', namespace: 'web' },
           spec: { podSelector: {}, policyTypes: ['Egress'], egress: [{}] },
         });
       },
     }),
   );
   const stderr = err.message;
-  expect(stderr).toMatch(/billing\/invoicer -> patient-data\/records-api: no flow declares it/);
-  expect(stderr).toMatch(/billing\/invoicer -> patient-data\/records-api: no flow declares it, but it is open on all ports \(allowed by NetworkPolicy billing\/allow-all-egress .* rule 0 and NetworkPolicy patient-data\/allow-all-ingress .* rule 0\)/);
+  expect(stderr).toMatch(/web\/frontend -> patient-data\/records-db: no flow declares it, but it is open on all ports \(allowed by NetworkPolicy web\/allow-all-egress .* rule 0 and NetworkPolicy patient-data\/allow-all-ingress .* rule 0\)/);
   expect(stderr).toMatch(/patient-data\/records-db accepts traffic from outside the cluster \(0\.0\.0\.0\/0\)/);
-  expect(stderr).toMatch(/crosses guardrail "billing-never-reaches-phi"/);
   expect(treeDigest(ws.dist)).toEqual(before);
+});
+
+test('on a cluster without Cilium, allow-alls across a guardrail are reported as crossing it', () => {
+  const generic = exampleText()
+    .replace(/    provider: eks\n/, '    provider: eks\n    cni: generic\n')
+    .replace(/  - from: billing\/invoicer\n    fqdn: api\.stripe\.com\n    ports: \[443\]\n.*\n/, '')
+    .replace(/    # Cilium's proxy.*\n    http:\n.*\n/, '');
+  const ws = workspace(generic);
+  const err = failure(() =>
+    synthesize({
+      intents: ws.intents,
+      dryRun: true,
+      customize: (app, model) => {
+        if (model.cluster.cni !== 'generic') return;
+        const chart = (ns: string) => app.node.findAll().find((c): c is Chart => Chart.isChart(c) && c.namespace === ns)!;
+        new k8s.KubeNetworkPolicy(chart('patient-data'), 'allow-all', { metadata: { name: 'allow-all-ingress', namespace: 'patient-data' }, spec: { podSelector: {}, policyTypes: ['Ingress'], ingress: [{}] } });
+        new k8s.KubeNetworkPolicy(chart('billing'), 'allow-all', { metadata: { name: 'allow-all-egress', namespace: 'billing' }, spec: { podSelector: {}, policyTypes: ['Egress'], egress: [{}] } });
+      },
+    }),
+  );
+  expect(err.message).toMatch(/verification of cluster prod failed/);
+  expect(err.message).not.toMatch(/verification of cluster dev failed/);
+  expect(err.message).toMatch(/billing\/invoicer -> patient-data\/records-api \(all ports\) crosses guardrail "billing-never-reaches-phi"/);
 });
