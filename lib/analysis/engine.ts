@@ -91,13 +91,13 @@ interface ExternalGrant {
   spec: PortSpec;
 }
 
-interface DenySet {
+export interface DenySet {
   wildcard: PortSpec[];
   perPeer: Map<number, PortSpec[]>;
   external: ExternalGrant[];
 }
 
-interface Side {
+export interface Side {
   isolated: boolean;
   wildcard: Grant[];
   perPeer: Map<number, Grant[]>;
@@ -105,7 +105,7 @@ interface Side {
   deny?: DenySet;
 }
 
-type Sides = Record<Direction, Side[]>;
+export type Sides = Record<Direction, Side[]>;
 
 const WORLD: readonly ExternalTarget[] = [
   { kind: 'cidr', cidr: parseCidr(ANY_IPV4)!, except: [] },
@@ -177,7 +177,7 @@ export function computeConnectivity({ cluster, policies }: Inventory): Connectiv
   };
 }
 
-function buildSides(cluster: Cluster, policies: readonly CompiledPolicy[]): Sides {
+export function buildSides(cluster: Cluster, policies: readonly CompiledPolicy[]): Sides {
   const sides: Sides = { egress: cluster.workloads.map(() => OPEN), ingress: cluster.workloads.map(() => OPEN) };
   // Isolation first: a grant must never be dropped because the isolating policy came later.
   for (const p of policies) {

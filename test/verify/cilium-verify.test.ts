@@ -57,7 +57,7 @@ test('a guardrail without its deny policy fails: a tenant allow-all would cross 
       },
     }),
   );
-  expect(err.message).toMatch(/guardrail "billing-never-reaches-phi" \(.*platform\.yaml:\d+:\d+\) does not survive a tenant's own allow-all policies: .*billing\/invoicer -> patient-data\/records-api/);
+  expect(err.message).toMatch(/guardrail "billing-never-reaches-phi" \(.*platform\.yaml:\d+:\d+\) does not survive a tenant's own allow-all policies: no deny rule closes .*billing\/invoicer -> patient-data\/records-api/);
 });
 
 test('losing the FQDN rule leaves the declared egress closed, named with its destination', () => {
