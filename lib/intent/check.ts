@@ -3,7 +3,6 @@
  * resolution of a checked `PlatformSpec` into the model that every later stage reads.
  * All problems are collected and reported together, each with its position.
  */
-import { closest } from 'fastest-levenshtein';
 import * as ipaddr from 'ipaddr.js';
 import {
   CiliumSettings,
@@ -28,7 +27,9 @@ import {
 } from '../model/platform';
 import { Diagnostic, FieldPath, IntentError, SourceLocation, formatLocation, formatPath } from './diagnostics';
 import { SourceMap } from './source';
+import { checkGatewaysAndRoutes } from './check-routes';
 import { ciliumSpecProblems } from './cilium-values-rules';
+import { didYouMean, duplicateNames } from './names';
 import { CiliumSpec, EnvValue, PlatformSpec, PortRefSpec, ResourcesSpec, WorkloadOverrideSpec, WorkloadSpec } from './types';
 
 /** Secure, modest defaults: enough to start a small service, small enough to pack a node. */
@@ -65,8 +66,14 @@ class Checker {
     const egress = (this.spec.egress ?? []).map((e, i) => this.egress(e, ['egress', i], clusters)).filter(isDefined);
     const guardrails = this.guardrails();
     this.enforceGuardrails(declared, guardrails);
+    const { gateways, routes } = checkGatewaysAndRoutes(this.spec, {
+      fail: (path, message, hint, key) => this.fail(path, message, hint, key),
+      locate: (path) => this.locate(path),
+      tenants: this.tenantsByName,
+      clusters,
+    });
     if (this.problems.length) throw new IntentError(this.problems);
-    return { name: this.spec.metadata.name, clusters, tenants, flows, egress, guardrails, overrides };
+    return { name: this.spec.metadata.name, clusters, tenants, flows, egress, guardrails, gateways, routes, overrides };
   }
 
   private fail(path: FieldPath, message: string, hint?: string, key = false): void {
@@ -74,13 +81,8 @@ class Checker {
   }
 
   private duplicates<T extends { name: string }>(items: readonly T[], base: FieldPath, what: string): void {
-    const seen = new Map<string, number>();
-    items.forEach((item, i) => {
-      const first = seen.get(item.name);
-      if (first === undefined) seen.set(item.name, i);
-      else
-        this.fail([...base, i, 'name'], `duplicate ${what} name "${item.name}"`, `rename one; the first is at ${formatLocation(this.locate([...base, first, 'name']))}.`);
-    });
+    for (const d of duplicateNames(items))
+      this.fail([...base, d.index, 'name'], `duplicate ${what} name "${d.name}"`, `rename one; the first is at ${formatLocation(this.locate([...base, d.first, 'name']))}.`);
   }
 
   private clusters(): Cluster[] {
@@ -94,6 +96,8 @@ class Checker {
         c.provider === 'kind'
           ? { host: c.apiServer?.host ?? `${c.name}-control-plane`, port: c.apiServer?.port ?? 6443 }
           : { host: c.apiServer?.host ?? '', port: c.apiServer?.port ?? 443 };
+      if (c.provider !== 'kind' && c.loadBalancerIPs !== undefined)
+        this.fail(['clusters', i, 'loadBalancerIPs'], 'loadBalancerIPs is for kind clusters', 'remove it: on EKS, AWS load balancers give gateways their addresses.', true);
       const cni = c.cni ?? 'cilium';
       if (cni !== 'cilium' && c.cilium) this.fail(['clusters', i, 'cilium'], `cluster "${c.name}" has cni: ${cni}, so Cilium settings have no effect`, 'remove cilium:, or set cni: cilium.', true);
       for (const p of cni === 'cilium' ? ciliumSpecProblems(c.cilium ?? {}, { provider: c.provider }) : [])
@@ -106,6 +110,7 @@ class Checker {
         apiServer,
         cni,
         cilium: cni === 'cilium' ? ciliumSettings(c.cilium ?? {}) : undefined,
+        ...(c.provider === 'kind' ? { loadBalancerIPs: this.cidr(c.loadBalancerIPs ?? DEFAULT_KIND_LB_IPS, ['clusters', i, 'loadBalancerIPs']) } : {}),
         origin: this.locate(['clusters', i]),
       };
     });
@@ -352,6 +357,9 @@ class Checker {
   }
 }
 
+/** Inside kind's default Docker network (172.18.0.0/16), at its top end where Docker does not hand out addresses early. */
+export const DEFAULT_KIND_LB_IPS = '172.18.255.200/29';
+
 /** The chart version bulkhead's profiles and the policy-map defaults were checked against. */
 export const DEFAULT_CILIUM_VERSION = '1.18.8';
 
@@ -387,10 +395,6 @@ function env(vars: Record<string, EnvValue>): EnvVar[] {
     });
 }
 
-function didYouMean(name: string, candidates: string[]): string {
-  if (!candidates.length) return 'nothing is declared with that kind of name yet.';
-  return `did you mean "${closest(name, candidates)}"?`;
-}
 
 
 function isDefined<T>(x: T | undefined): x is T {

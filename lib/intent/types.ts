@@ -25,6 +25,10 @@ export interface PlatformSpec {
   readonly egress?: EgressSpec[];
   /** @default [] */
   readonly guardrails?: GuardrailSpec[];
+  /** Gateways (Gateway API, class `cilium`) in the platform namespace `bulkhead-gateways`. @default [] */
+  readonly gateways?: GatewaySpec[];
+  /** HTTP routes from a gateway to workloads. @default [] */
+  readonly routes?: RouteSpec[];
 }
 
 export interface ClusterSpec {
@@ -40,6 +44,8 @@ export interface ClusterSpec {
   readonly cni?: 'cilium' | 'generic';
   /** Cilium chart settings (only with `cni: cilium`). */
   readonly cilium?: CiliumSpec;
+  /** kind only: the addresses Cilium's LB-IPAM hands to Gateways, inside the kind Docker network. @default 172.18.255.200/29 */
+  readonly loadBalancerIPs?: string;
 }
 
 export interface CiliumSpec {
@@ -156,4 +162,54 @@ export interface GuardrailSpec {
   readonly to: TenantSelectorSpec;
   /** Deny the reverse direction too. @default false */
   readonly bidirectional?: boolean;
+}
+
+export interface ListenerSpec {
+  readonly name: string;
+  readonly protocol: 'HTTP' | 'HTTPS';
+  readonly port: number;
+  /** Only requests for this host (or `*.domain`). @default any host */
+  readonly hostname?: string;
+  /** HTTPS only: the Secret (in the gateway namespace) holding the certificate. */
+  readonly tls?: { readonly certificate: string };
+}
+
+export interface GatewaySpec {
+  readonly name: string;
+  /** @default every cluster */
+  readonly clusters?: string[];
+  readonly listeners: ListenerSpec[];
+  /** Tenants whose routes may attach; a route from any other tenant is an error. @default every tenant */
+  readonly tenants?: string[];
+}
+
+/** A path match: a string is a prefix. */
+export type PathMatchSpec = string | { readonly type?: 'PathPrefix' | 'Exact'; readonly value: string };
+
+export interface RouteBackendSpec {
+  /** `tenant/workload`. */
+  readonly to: string;
+  /** A port name or number of the workload. */
+  readonly port: string | number;
+  /** Share of the rule's traffic, relative to the other backends. @default 1 */
+  readonly weight?: number;
+}
+
+export interface RouteRuleSpec {
+  /** @default "/" (a prefix: everything) */
+  readonly path?: PathMatchSpec;
+  /** Exact header matches, all required. @default none */
+  readonly headers?: Record<string, string>;
+  readonly backends: RouteBackendSpec[];
+}
+
+export interface RouteSpec {
+  readonly name: string;
+  /** The tenant that owns the route (its namespace holds the HTTPRoute). */
+  readonly tenant: string;
+  readonly gateway: string;
+  /** A listener of the gateway. @default every listener */
+  readonly listener?: string;
+  readonly hostnames: string[];
+  readonly rules: RouteRuleSpec[];
 }

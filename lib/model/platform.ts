@@ -39,6 +39,8 @@ export interface Cluster {
   readonly cni: Cni;
   /** Present exactly when `cni` is `cilium`. */
   readonly cilium?: CiliumSettings;
+  /** kind: LB-IPAM addresses for Gateways. */
+  readonly loadBalancerIPs?: string;
   readonly origin: SourceLocation;
 }
 
@@ -140,6 +142,53 @@ export interface Guardrail {
   readonly origin: SourceLocation;
 }
 
+/** The namespace bulkhead creates for gateways: platform-owned, never a tenant's. */
+export const GATEWAY_NAMESPACE = 'bulkhead-gateways';
+
+export interface Listener {
+  readonly name: string;
+  readonly protocol: 'HTTP' | 'HTTPS';
+  readonly port: number;
+  readonly hostname?: string;
+  /** HTTPS: the certificate Secret's name in the gateway namespace. */
+  readonly certificate?: string;
+}
+
+export interface Gateway {
+  readonly name: string;
+  readonly clusters: readonly string[];
+  readonly listeners: readonly Listener[];
+  /** Tenants admitted to attach routes (sorted); by default the tenants whose routes use the gateway. */
+  readonly tenants: readonly string[];
+  readonly origin: SourceLocation;
+}
+
+export interface RouteBackend {
+  readonly tenant: string;
+  readonly workload: string;
+  /** The Service port (bulkhead's Services expose each container port under its own number and name). */
+  readonly port: number;
+  readonly weight: number;
+  readonly origin: SourceLocation;
+}
+
+export interface RouteRule {
+  readonly path: { readonly type: 'PathPrefix' | 'Exact'; readonly value: string };
+  readonly headers: ReadonlyArray<{ readonly name: string; readonly value: string }>;
+  readonly backends: readonly RouteBackend[];
+  readonly origin: SourceLocation;
+}
+
+export interface Route {
+  readonly name: string;
+  readonly tenant: string;
+  readonly gateway: string;
+  readonly listener?: string;
+  readonly hostnames: readonly string[];
+  readonly rules: readonly RouteRule[];
+  readonly origin: SourceLocation;
+}
+
 /** The whole platform; per-cluster views come from `forCluster`. */
 export interface Platform {
   readonly name: string;
@@ -149,6 +198,8 @@ export interface Platform {
   readonly flows: readonly Flow[];
   readonly egress: readonly Egress[];
   readonly guardrails: readonly Guardrail[];
+  readonly gateways: readonly Gateway[];
+  readonly routes: readonly Route[];
   /** Per workload id, per cluster name: the workload with that cluster's overrides applied. */
   readonly overrides: ReadonlyMap<string, ReadonlyMap<string, Workload>>;
 }
@@ -163,7 +214,9 @@ export function forCluster(platform: Platform, cluster: Cluster): ClusterPlatfor
     ...t,
     workloads: t.workloads.map((w) => platform.overrides.get(w.id)?.get(cluster.name) ?? w),
   }));
-  return { name: platform.name, tenants, flows: platform.flows, egress: platform.egress, guardrails: platform.guardrails, cluster };
+  const gateways = platform.gateways.filter((g) => g.clusters.includes(cluster.name));
+  const routes = platform.routes.filter((r) => gateways.some((g) => g.name === r.gateway));
+  return { name: platform.name, tenants, flows: platform.flows, egress: platform.egress, guardrails: platform.guardrails, gateways, routes, cluster };
 }
 
 /**
