@@ -13,6 +13,9 @@ modules=(
   "cilium-clusterwide-network-policy:=$crds/cilium-v1.18.8-ciliumclusterwidenetworkpolicies.yaml"
   "cilium-lb-ip-pool:=$crds/cilium-v1.18.8-ciliumloadbalancerippools.yaml"
   "cilium-l2-announcement-policy:=$crds/cilium-v1.18.8-ciliuml2announcementpolicies.yaml"
+  "gateway:=$crds/gateway-api-v1.3.0-standard-gateway.networking.k8s.io_gateways.yaml"
+  "http-route:=$crds/gateway-api-v1.3.0-standard-gateway.networking.k8s.io_httproutes.yaml"
+  "reference-grant:=$crds/gateway-api-v1.3.0-standard-gateway.networking.k8s.io_referencegrants.yaml"
 )
 for m in "${modules[@]}"; do
   node_modules/.bin/cdk8s import "$m" --language typescript --output "$out" --no-save >/dev/null 2>&1 || {

@@ -1,6 +1,7 @@
 /**
  * What NetworkPolicy cannot say about one workload, as one CiliumNetworkPolicy `<workload>-cilium`:
- * HTTP rules on incoming flows, egress to DNS names, and egress to the kube-apiserver entity.
+ * HTTP rules on incoming flows, traffic from the gateway's proxy, egress to DNS names, and egress to
+ * the kube-apiserver entity.
  * Everything NetworkPolicy can express stays in the workload's `Segmentation`; nothing is in both.
  *
  *   const cilium = new CiliumPolicy(tenantChart, 'records-api', { tenant: 'patient-data', workload: 'records-api' });
@@ -25,6 +26,7 @@ import {
   CiliumNetworkPolicySpecEgressToEntities,
   CiliumNetworkPolicySpecEgressToPortsPortsProtocol as EgressProtocol,
   CiliumNetworkPolicySpecIngress,
+  CiliumNetworkPolicySpecIngressFromEntities,
   CiliumNetworkPolicySpecIngressToPortsPortsProtocol as IngressProtocol,
 } from '../../imports/cilium-network-policy-cilium.io';
 import { HttpRule, Protocol } from '../model/platform';
@@ -101,6 +103,7 @@ export class CiliumPolicy extends Construct {
   private readonly httpIngress = new Map<string, HttpIngress>();
   private readonly fqdnEgress = new Map<string, { fqdn: string; ports: Map<string, CiliumPort> }>();
   private readonly apiServerPorts = new Map<string, CiliumPort>();
+  private readonly gatewayPorts = new Map<string, CiliumPort>();
   private policy?: ApiObject;
 
   constructor(
@@ -133,6 +136,16 @@ export class CiliumPolicy extends Construct {
     return this.ensure();
   }
 
+  /**
+   * Lets the gateway's proxy reach this workload on `ports`. Cilium's Envoy sends route traffic with
+   * the reserved `ingress` identity, which no NetworkPolicy selector matches (cilium#36509).
+   */
+  allowFromGateway(ports: readonly CiliumPort[]): this {
+    if (!ports.length) throw new Error(`${this.node.path}: gateway ingress needs ports`);
+    for (const p of ports) this.gatewayPorts.set(p.key, p);
+    return this.ensure();
+  }
+
   /** Lets this workload reach the Kubernetes API server (Cilium's `kube-apiserver` entity) on `ports`. */
   allowToKubeApiServer(ports: readonly CiliumPort[]): this {
     if (!ports.length) throw new Error(`${this.node.path}: kube-apiserver egress needs ports`);
@@ -152,7 +165,13 @@ export class CiliumPolicy extends Construct {
   /** @internal Renders the rules gathered so far, in a stable order. */
   _toKube(): CiliumNetworkPolicySpec {
     const byKey = <T>(m: Map<string, T>) => [...m.entries()].sort(([a], [b]) => compare(a, b)).map(([, v]) => v);
-    const ingress: CiliumNetworkPolicySpecIngress[] = byKey(this.httpIngress).map((r) => ({
+    const ingress: CiliumNetworkPolicySpecIngress[] = [];
+    if (this.gatewayPorts.size)
+      ingress.push({
+        fromEntities: [CiliumNetworkPolicySpecIngressFromEntities.INGRESS],
+        toPorts: [{ ports: byKey(this.gatewayPorts).map((p) => ({ ...p._toKube(), protocol: p.protocol as IngressProtocol })) }],
+      });
+    ingress.push(...byKey(this.httpIngress).map((r) => ({
       fromEndpoints: [r.peer._toKube()],
       toPorts: [
         {
@@ -160,7 +179,7 @@ export class CiliumPolicy extends Construct {
           rules: { http: byKey(r.http).map((h) => ({ ...h })) },
         },
       ],
-    }));
+    })));
     const egress: CiliumNetworkPolicySpecEgress[] = [];
     if (this.fqdnEgress.size) {
       egress.push({

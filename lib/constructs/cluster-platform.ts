@@ -14,6 +14,8 @@ import { ClusterPlatform as ClusterModel, Endpoint, Flow, PortSelector, Workload
 import { CiliumPeer, CiliumPort } from './cilium-policy';
 import { CiliumValues } from './cilium-values';
 import { clusterSetupFiles } from './cluster-config';
+import { Gateways } from './gateway';
+import { HttpRouteConstruct, ReferenceGrants } from './http-route';
 import { GuardrailPolicy } from './guardrail-policy';
 import { PlatformChart } from './platform-chart';
 import { PolicyPeer } from './policy-peer';
@@ -67,10 +69,20 @@ export class ClusterPlatform extends Construct {
         else ciliumPolicy(s).allowToKubeApiServer(ranges.map((r) => CiliumPort.range(r.from, r.to, r.protocol)));
       }
     }
+    // Routes: the HTTPRoute in its tenant, the grant in each other tenant it points into, and at each
+    // backend the admission of the gateway's proxy on exactly the route's port. The checker refuses
+    // gateways on clusters without Cilium.
+    if (p.gateways.length) new Gateways(this, 'gateways', { gateways: p.gateways, cluster: p.cluster });
+    for (const r of p.routes) {
+      new HttpRouteConstruct(tenants.get(r.tenant)!, `route-${r.name}`, { route: r });
+      for (const rule of r.rules) for (const b of rule.backends) tenants.get(b.tenant)!.ciliumPolicyOf(b.workload).allowFromGateway([CiliumPort.tcp(b.port)]);
+    }
+    const grants = new ReferenceGrants(p.routes);
+    for (const [name, chart] of tenants) grants.renderInto(chart, name);
+
     // Set-up files (not manifests): the cluster config, and on Cilium the chart values to install it with.
     clusterSetupFiles(this, p.cluster);
-    // Gateway API is switched on with routes (a later issue); until then no gateway settings are rendered.
-    if (cilium) new CiliumValues(this, 'cilium-values', { cluster: p.cluster, gatewayApi: false });
+    if (cilium) new CiliumValues(this, 'cilium-values', { cluster: p.cluster, gatewayApi: p.gateways.length > 0 });
     if (cilium) {
       const guardrails = p.guardrails
         .map((g) => ({ guardrail: g, fromTenants: tenantsSelected(g.from, p.tenants), toTenants: tenantsSelected(g.to, p.tenants) }))

@@ -18,7 +18,7 @@ import { Segmentation } from './segmentation';
 import { Workload } from './workload';
 
 /** Pod Security Admission: enforce, audit and warn on `restricted`, pinned to the 1.28 rules. */
-const POD_SECURITY = {
+export const POD_SECURITY = {
   'pod-security.kubernetes.io/enforce': 'restricted',
   'pod-security.kubernetes.io/enforce-version': 'v1.28',
   'pod-security.kubernetes.io/audit': 'restricted',
