@@ -1,5 +1,6 @@
 /**
- * Independent connectivity analyzer for NetworkPolicy, CiliumNetworkPolicy and CiliumClusterwideNetworkPolicy.
+ * Independent connectivity analyzer for NetworkPolicy, CiliumNetworkPolicy and CiliumClusterwideNetworkPolicy,
+ * plus Gateway API routes (HTTPRoute attachment, backends, reachability from the gateway).
  * It reads manifests as plain objects and shares no code with the compiler (lib/intent, lib/model,
  * lib/constructs), so it can check the compiler's output.
  */
@@ -22,6 +23,8 @@ export { denyCoverage } from './deny-coverage';
 export type { DenyCoverage } from './deny-coverage';
 export type { PolicyMapEstimate } from './policy-map';
 export * from './ports';
+export { analyzeRoutes, intersectHostnames } from './gateway';
+export type { BackendInfo, BackendWorkload, ExposedWorkload, RouteAnalysis, RouteInfo, RouteParent, RouteRule, UnusedGrant } from './gateway';
 
 /** Allowed connections between the workloads in `objects` (and to/from outside addresses). */
 export function analyze(objects: readonly SourcedObject[]): Connectivity {
