@@ -14,6 +14,7 @@ import { CiliumL2AnnouncementPolicy } from '../../imports/cilium-l2-announcement
 import { CiliumLoadBalancerIpPool } from '../../imports/cilium-lb-ip-pool-cilium.io';
 import { Gateway as KubeGateway, GatewaySpecListeners, GatewaySpecListenersAllowedRoutesNamespacesFrom, GatewaySpecListenersTlsMode } from '../../imports/gateway-gateway.networking.k8s.io';
 import { Cluster, GATEWAY_NAMESPACE, Gateway } from '../model/platform';
+import { DefaultDeny } from './default-deny';
 import { NAMESPACE_NAME_LABEL } from './labels';
 import { PlatformChart } from './platform-chart';
 import { POD_SECURITY } from './tenant';
@@ -31,6 +32,8 @@ export class Gateways extends PlatformChart {
   constructor(scope: Construct, id: string, props: GatewaysProps) {
     super(scope, id, { outputFile: 'platform/gateways.yaml', namespace: GATEWAY_NAMESPACE });
     new k8s.KubeNamespace(this, 'namespace', { metadata: { name: GATEWAY_NAMESPACE, labels: { ...MANAGED, ...POD_SECURITY } } });
+    // Cilium's Gateways run no pods here (Envoy runs in the agent); anything that appears later starts isolated.
+    new DefaultDeny(this, 'default-deny', { namespace: GATEWAY_NAMESPACE });
     for (const g of props.gateways) {
       new KubeGateway(this, g.name, {
         metadata: { name: g.name, namespace: GATEWAY_NAMESPACE, labels: MANAGED },

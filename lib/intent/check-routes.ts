@@ -98,7 +98,7 @@ function route(r: RouteSpec, path: FieldPath, gateways: Map<string, Gateway>, ct
       else ok = false;
     });
     if (rule.backends.length && rule.backends.every((b) => (b.weight ?? 1) === 0))
-      fail([...rp, 'backends'], 'every backend has weight 0, so the rule sends all its traffic nowhere (HTTP 500)', 'give at least one backend a positive weight.');
+      fail([...rp, 'backends'], 'every backend has weight 0, so the rule sends all its traffic nowhere (HTTP 500)', 'give at least one backend a positive weight.', true);
     const p = typeof rule.path === 'string' ? { type: 'PathPrefix' as const, value: rule.path } : { type: rule.path?.type ?? ('PathPrefix' as const), value: rule.path?.value ?? '/' };
     const headers = Object.keys(rule.headers ?? {})
       .sort()

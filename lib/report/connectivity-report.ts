@@ -5,7 +5,7 @@
  */
 import { ExternalConnection, formatPorts } from '../analysis';
 import { GUARDRAIL_PREFIX } from '../constructs/guardrail-policy';
-import { Platform, describeSelector } from '../model/platform';
+import { GATEWAY_NAMESPACE, Platform, describeSelector } from '../model/platform';
 import { describeFlow } from '../verify/expected';
 import { PolicyMapBudget, Verification } from '../verify/verify';
 
@@ -86,8 +86,45 @@ export function connectivityReport(v: Verification, platform: Platform): string 
     }
     out.push('');
   }
+  out.push(...gatewaySection(v, platform, cluster.name));
   if (v.policyMap) out.push(...policyMapSection(v.policyMap));
   return out.join('\n');
+}
+
+/** Gateways, what each route sends where (with weights), and whether the backends are reachable. */
+function gatewaySection(v: Verification, platform: Platform, cluster: string): string[] {
+  const gateways = platform.gateways.filter((g) => g.clusters.includes(cluster));
+  if (!gateways.length) return [];
+  const out = ['## Gateways and routes', ''];
+  // Reachability as the analyzer found it: resolved, and every selected workload reachable on its port.
+  const reachable = new Map<string, boolean>();
+  for (const r of v.routes?.routes ?? [])
+    for (const rule of r.rules)
+      for (const b of rule.backends) reachable.set(`${r.route}|${rule.index}|${b.service}`, b.resolved && b.workloads.length > 0 && b.workloads.every((w) => w.reachable));
+  for (const g of gateways) {
+    const listeners = g.listeners.map((l) => `${l.name} (${l.protocol} ${l.port}${l.hostname ? ` ${l.hostname}` : ''})`).join(', ');
+    out.push(`### Gateway \`${GATEWAY_NAMESPACE}/${g.name}\``, '', `Listeners: ${listeners}. Routes admitted from: ${g.tenants.join(', ') || 'no tenant'}.`, '');
+    const routes = platform.routes.filter((r) => r.gateway === g.name);
+    if (!routes.length) {
+      out.push('No routes.', '');
+      continue;
+    }
+    out.push('| route | hostnames | match | backend | port | weight | share | reachable |', '|---|---|---|---|---|---|---|---|');
+    for (const r of routes)
+      for (const [index, rule] of r.rules.entries()) {
+        const total = rule.backends.reduce((n, b) => n + b.weight, 0);
+        const match = `${rule.path.type === 'Exact' ? '= ' : ''}${rule.path.value}${rule.headers.map((h) => ` ${h.name}: ${h.value}`).join('')}`;
+        for (const b of rule.backends) {
+          const id = `${b.tenant}/${b.workload}`;
+          const via = b.tenant === r.tenant ? '' : ' (ReferenceGrant)';
+          const share = total ? `${((100 * b.weight) / total).toFixed(0)}%` : '-';
+          const ok = reachable.get(`${r.tenant}/${r.name}|${index}|${id}`);
+          out.push(`| ${r.tenant}/${r.name} | ${cell(r.hostnames.join(', '))} | ${cell(match)} | ${id}${via} | ${b.port} | ${b.weight} | ${share} | ${ok ? 'yes' : 'NO'} |`);
+        }
+      }
+    out.push('');
+  }
+  return out;
 }
 
 const EXTERNAL_KIND = { cidr: 'address block', fqdn: 'DNS name', entity: 'Cilium entity' } as const;

@@ -32,6 +32,8 @@ export interface Expectation {
   readonly workloads: ReadonlyMap<string, Workload>;
   readonly pairs: ReadonlyMap<string, ExpectedPair>;
   readonly external: ReadonlyMap<string, ExpectedExternal>;
+  /** Per workload id, the ports the gateway's proxy must reach (route backends), and nothing else. */
+  readonly gatewayExposure: ReadonlyMap<string, PortMap>;
 }
 
 export const pairKey = (from: string, to: string): string => `${from}\u0000${to}`;
@@ -75,7 +77,14 @@ export function expectedConnectivity(platform: ClusterPlatform): Expectation {
       else external.set(key, { workload: s.id, kind, value, except, ports });
     }
   }
-  return { workloads, pairs, external };
+  const gatewayExposure = new Map<string, PortMap>();
+  for (const r of platform.routes)
+    for (const rule of r.rules)
+      for (const b of rule.backends) {
+        const id = `${b.tenant}/${b.workload}`;
+        gatewayExposure.set(id, unionPorts(gatewayExposure.get(id) ?? {}, { TCP: [[b.port, b.port]] }));
+      }
+  return { workloads, pairs, external, gatewayExposure };
 }
 
 /** A port is HTTP-restricted when every flow of the pair that opens it has HTTP rules; the rules add up. */

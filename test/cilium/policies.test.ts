@@ -55,7 +55,7 @@ describe.each(['dev', 'prod'])('cluster %s', (cluster) => {
       },
       { toFQDNs: [{ matchName: 'api.stripe.com' }], toPorts: [{ ports: [{ port: '443', protocol: 'TCP' }] }] },
     ]);
-    const external = analyze(objects).external.filter((x) => x.workload === 'billing/invoicer');
+    const external = analyze(objects).external.filter((x) => x.workload === 'billing/invoicer' && x.direction === 'egress');
     expect(external).toEqual([expect.objectContaining({ direction: 'egress', kind: 'fqdn', fqdn: 'api.stripe.com', ports: { TCP: [[443, 443]] } })]);
   });
 

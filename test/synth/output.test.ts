@@ -31,7 +31,7 @@ test('renders one file per tenant, the platform files, and the set-up files outs
   for (const c of clusters) {
     const files = filesUnder(path.join(ws.dist, c)).map((f) => path.relative(path.join(ws.dist, c), f)).sort();
     expect(files).toEqual(
-      ['bootstrap/cilium-values.yaml', ...setUp[c], 'platform/cluster-wide.yaml', 'platform/guardrails.yaml', 'tenants/billing.yaml', 'tenants/patient-data.yaml', 'tenants/web.yaml'].sort(),
+      ['bootstrap/cilium-values.yaml', ...setUp[c], 'platform/cluster-wide.yaml', 'platform/gateways.yaml', 'platform/guardrails.yaml', 'tenants/billing.yaml', 'tenants/patient-data.yaml', 'tenants/web.yaml'].sort(),
     );
   }
 });
@@ -89,9 +89,9 @@ describe.each(clusters)('cluster %s', (cluster) => {
     for (const f of filesUnder(path.join(ws.dist, cluster))) expect(fs.readFileSync(f, 'utf8')).not.toContain('cdk8s.io/metadata.addr');
   });
 
-  test('every tenant namespace is isolated both ways and keeps DNS to kube-dns', () => {
+  test('every namespace bulkhead creates (tenants and gateways) is isolated both ways and keeps DNS to kube-dns', () => {
     const namespaces = all().filter((o) => o.kind === 'Namespace');
-    expect(namespaces.map((n) => n.metadata.name).sort()).toEqual(['billing', 'patient-data', 'web']);
+    expect(namespaces.map((n) => n.metadata.name).sort()).toEqual(['billing', 'bulkhead-gateways', 'patient-data', 'web']);
     for (const ns of namespaces) {
       expect(ns.metadata.labels).toMatchObject({ 'pod-security.kubernetes.io/enforce': 'restricted' });
       const deny = policies().filter((p) => p.metadata.namespace === ns.metadata.name && Object.keys(p.spec.podSelector).length === 0);

@@ -79,6 +79,7 @@ test('a hand-written allow-all policy fails synth and dist/ stays as it was', ()
 test('on a cluster without Cilium, allow-alls across a guardrail are reported as crossing it', () => {
   const generic = exampleText()
     .replace(/    provider: eks\n/, '    provider: eks\n    cni: generic\n')
+    .replace('  - name: public\n    listeners:\n', '  - name: public\n    clusters: [dev]\n    listeners:\n')
     .replace(/  - from: billing\/invoicer\n    fqdn: api\.stripe\.com\n    ports: \[443\]\n.*\n/, '')
     .replace(/    # Cilium's proxy.*\n    http:\n.*\n/, '');
   const ws = workspace(generic);
