@@ -4,9 +4,13 @@
  * workload label). Times `analyze` and `estimatePolicyMap` at N and 2N workloads (tenants and flows scaled
  * with them).
  *
- *   npx tsx bench/analyzer.ts [--workloads 5000 --tenants 500 --flows 20000 --runs 3]
+ *   npx tsx bench/analyzer.ts [--workloads 5000 --tenants 500 --flows 20000 --runs 3] [--guardrail]
+ *
+ * `--guardrail` also times the N shape with a bidirectional guardrail: one CiliumClusterwideNetworkPolicy whose
+ * egressDeny rules select whole namespaces (a third of them on each side), as bulkhead renders guardrails, and
+ * the verifier's block check (`denyCoverage().deniesEverythingBetween`) both ways.
  */
-import { analyze, estimatePolicyMap, SourcedObject } from '../lib/analysis';
+import { analyze, denyCoverage, estimatePolicyMap, SourcedObject } from '../lib/analysis';
 import { rng } from './generate';
 
 interface Shape {
@@ -121,6 +125,49 @@ function time(shape: Shape, runs: number): Timing {
   return { ms: best, connections, objects: objects.length, mapMs: mapBest, mapAloneMs: mapAlone, mapMax };
 }
 
+/** The N shape plus a guardrail between tenants t % 3 === 1 and t % 3 === 2 (deny rules on both sides). */
+function timeGuardrail(shape: Shape, runs: number): string {
+  const base = generate(shape);
+  const side = (r: number) => Array.from({ length: shape.tenants }, (_, t) => `tenant-${t}`).filter((_, t) => t % 3 === r);
+  const [a, b] = [side(1), side(2)];
+  const inNs = (names: string[]) => ({ matchExpressions: [{ key: 'k8s:io.kubernetes.pod.namespace', operator: 'In', values: names }] });
+  const guardrail = {
+    apiVersion: 'cilium.io/v2',
+    kind: 'CiliumClusterwideNetworkPolicy',
+    metadata: { name: 'guardrail' },
+    specs: [
+      { endpointSelector: inNs(a), enableDefaultDeny: { ingress: false, egress: false }, egressDeny: [{ toEndpoints: [inNs(b)] }] },
+      { endpointSelector: inNs(b), enableDefaultDeny: { ingress: false, egress: false }, egressDeny: [{ toEndpoints: [inNs(a)] }] },
+    ],
+  };
+  const objects: SourcedObject[] = [...base, { file: 'bench.yaml', index: base.length, object: guardrail }];
+  const ms = (f: () => void): number => {
+    const start = process.hrtime.bigint();
+    f();
+    return Number(process.hrtime.bigint() - start) / 1e6;
+  };
+  const ids = (names: string[]) =>
+    base
+      .map((o) => o.object as { kind: string; metadata: { name: string; namespace: string } })
+      .filter((o) => o.kind === 'Deployment' && names.includes(o.metadata.namespace))
+      .map((o) => `${o.metadata.namespace}/${o.metadata.name}`);
+  const [from, to] = [ids(a), ids(b)];
+  let [analyzeMs, mapMs, blockMs, open] = [Infinity, Infinity, Infinity, 0];
+  for (let r = 0; r < runs; r++) {
+    const run = [...objects];
+    analyzeMs = Math.min(analyzeMs, ms(() => analyze(run)));
+    mapMs = Math.min(mapMs, ms(() => estimatePolicyMap(run)));
+    blockMs = Math.min(
+      blockMs,
+      ms(() => {
+        const denies = denyCoverage(run);
+        open = denies.deniesEverythingBetween(from, to, 5).openCount + denies.deniesEverythingBetween(to, from, 5).openCount;
+      }),
+    );
+  }
+  return `N + guardrail (${from.length} x ${to.length} workloads): analyze ${analyzeMs.toFixed(0)} ms; estimatePolicyMap +${mapMs.toFixed(0)} ms; deny coverage both ways +${blockMs.toFixed(0)} ms (${open} open pairs)`;
+}
+
 function main(): void {
   const base: Shape = { workloads: option('workloads', 5000), tenants: option('tenants', 500), flows: option('flows', 20000) };
   const runs = option('runs', 3);
@@ -135,6 +182,7 @@ function main(): void {
   console.log(`N : ${line(base, a)}; ${mapLine(a)}`);
   console.log(`2N: ${line(doubled, b)}; ${mapLine(b)}`);
   console.log(`ratio 2N/N: analyze ${(b.ms / a.ms).toFixed(2)}, estimatePolicyMap ${(b.mapMs / a.mapMs).toFixed(2)}`);
+  if (process.argv.includes('--guardrail')) console.log(timeGuardrail(base, runs));
 }
 
 if (require.main === module) main();

@@ -3,8 +3,9 @@
  *
  * Each workload has one side per direction: either not isolated (one wildcard grant: everything), or
  * isolated with the grants of the allow rules that apply to it: wildcard grants (rules without peers) and a
- * sparse per-peer map. Deny rules are kept apart on the same side (wildcard + per peer + external) and
- * subtracted last. Pairs are visited only where the source's egress names the destination, or the source
+ * sparse per-peer map. Deny rules are kept apart on the same side (wildcard + references to shared deny
+ * rules + external) and subtracted last: a deny rule's members are one set shared by all its subjects
+ * (`members.ts`), checked only for the pairs something allows. Pairs are visited only where the source's egress names the destination, or the source
  * egress has a wildcard and the destination's ingress names the source or has a wildcard. Ports are resolved
  * on the destination (named ports) and intersected per candidate pair.
  */
@@ -12,7 +13,8 @@ import type { Cluster, Workload } from './cluster';
 import { compareStrings } from './cluster';
 import { ANY_IPV4, ANY_IPV6, Cidr, cidrCovers, cidrOverlaps, parseCidr } from './ip';
 import type { Inventory } from './inventory';
-import type { CompiledPolicy, Direction, ExternalTarget, Grant, HttpRule, PortSpec } from './policy';
+import { MemberSet, ruleMembers } from './members';
+import type { CompiledPolicy, CompiledRule, Direction, ExternalTarget, Grant, HttpRule, PortSpec } from './policy';
 import { PROTOCOLS, PortMap, PortRange, allPorts, intersectPorts, isEmptyPorts, normalizeRanges, subtractPorts, unionPorts } from './ports';
 
 export interface WorkloadInfo {
@@ -91,9 +93,20 @@ interface ExternalGrant {
   spec: PortSpec;
 }
 
+/**
+ * One deny rule's workload peers and ports, shared by every side the rule applies to (never copied per
+ * subject: a guardrail between two thirds of a cluster would otherwise be millions of entries).
+ */
+export interface DenyRule {
+  members: MemberSet;
+  spec: PortSpec;
+}
+
 export interface DenySet {
+  /** Ports denied toward every peer (deny rules without peers, or with an `any` peer). */
   wildcard: PortSpec[];
-  perPeer: Map<number, PortSpec[]>;
+  /** Deny rules naming workloads; a peer is denied a rule's `spec` when it is one of its `members`. */
+  rules: DenyRule[];
   external: ExternalGrant[];
 }
 
@@ -155,8 +168,8 @@ export function computeConnectivity({ cluster, policies }: Inventory): Connectiv
       if (outSpecs.length === 0) continue;
       const dest = workloads[d];
       let ports = intersectPorts(resolve(outSpecs, dest), resolve(inSpecs, dest));
-      if (egress.deny) ports = subtractDenied(ports, concat(egress.deny.wildcard, egress.deny.perPeer.get(d)), dest);
-      if (ingress.deny) ports = subtractDenied(ports, concat(ingress.deny.wildcard, ingress.deny.perPeer.get(s)), dest);
+      if (egress.deny) ports = subtractDenied(ports, deniedSpecs(egress.deny, d), dest);
+      if (ingress.deny) ports = subtractDenied(ports, deniedSpecs(ingress.deny, s), dest);
       if (isEmptyPorts(ports)) continue;
       const conn: Connection = { from: workloads[s].id, to: dest.id, ports };
       if (hasHttp(outSpecs) || hasHttp(inSpecs)) {
@@ -212,30 +225,49 @@ export function buildSides(cluster: Cluster, policies: readonly CompiledPolicy[]
       }
     }
   }
-  // Denies apply whether or not the side is isolated; an open side gets its own copy to hold them.
+  // Denies apply whether or not the side is isolated; an open side gets its own copy to hold them. Each
+  // side references the rule's shared member set: work per subject is O(rules), not O(rules x peers).
   for (const p of policies) {
     for (const rule of p.rules) {
       if (rule.effect !== 'deny') continue;
+      const { any } = ruleMembers(rule);
+      const shared = denyRule(rule);
+      const external: ExternalGrant[] = [];
+      for (const peer of rule.peers) if (peer.type !== 'any') for (const target of peer.external) external.push({ target, spec: rule.ports });
       for (const s of p.subjects) {
         let side = sides[rule.direction][s];
         if (side === OPEN) side = sides[rule.direction][s] = { ...OPEN, external: [...OPEN.external] };
-        const deny: DenySet = (side.deny ??= { wildcard: [], perPeer: new Map<number, PortSpec[]>(), external: [] as ExternalGrant[] });
-        for (const peer of rule.peers) {
-          if (peer.type === 'any') {
-            deny.wildcard.push(rule.ports);
-            continue;
-          }
-          for (const target of peer.external) deny.external.push({ target, spec: rule.ports });
-          for (const m of peer.members) {
-            const list = deny.perPeer.get(m);
-            if (list) list.push(rule.ports);
-            else deny.perPeer.set(m, [rule.ports]);
-          }
-        }
+        const deny: DenySet = (side.deny ??= { wildcard: [], rules: [], external: [] });
+        if (any) deny.wildcard.push(rule.ports);
+        if (shared) deny.rules.push(shared);
+        for (const g of external) deny.external.push(g);
       }
     }
   }
   return sides;
+}
+
+const denyRules = new WeakMap<CompiledRule, DenyRule | null>();
+
+/** The shared deny entry of a rule (null when its peers match no workload), made once per compiled rule. */
+function denyRule(rule: CompiledRule): DenyRule | null {
+  let out = denyRules.get(rule);
+  if (out === undefined) {
+    const { members } = ruleMembers(rule);
+    denyRules.set(rule, (out = members ? { members, spec: rule.ports } : null));
+  }
+  return out;
+}
+
+/** The deny specs of one side toward one peer: the wildcard ones plus those of the rules naming the peer. */
+export function deniedSpecs(deny: DenySet | undefined, peer: number): readonly PortSpec[] {
+  if (!deny) return [];
+  let out: PortSpec[] | undefined;
+  for (const r of deny.rules) {
+    if (!r.members.has(peer)) continue;
+    (out ??= [...deny.wildcard]).push(r.spec);
+  }
+  return out ?? deny.wildcard;
 }
 
 /** The union of the specs' ports on a destination: named ports become its container ports (name + protocol). */

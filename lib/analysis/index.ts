@@ -20,7 +20,7 @@ export { ConnectivityMatrix, allowedPorts, isAllowed, matrixOf } from './matrix'
 export { connectivityToJson, connectivityToMarkdown, connectivityToText, externalAddress } from './format';
 export { estimatePolicyMap, ALWAYS_INSTALLED_ENTRIES } from './policy-map';
 export { denyCoverage } from './deny-coverage';
-export type { DenyCoverage } from './deny-coverage';
+export type { BlockCoverage, DenyCoverage, OpenPair } from './deny-coverage';
 export type { PolicyMapEstimate } from './policy-map';
 export * from './ports';
 export { analyzeRoutes, intersectHostnames } from './gateway';

@@ -29,13 +29,20 @@ export const ALWAYS_INSTALLED_ENTRIES: Readonly<Record<Direction, number>> = Obj
 /** Port-key ids stay below this, so `identity * STRIDE + portKey` is one exact number (identities < 2^32). */
 const STRIDE = 2 ** 21;
 
+/**
+ * A rule with at least this many keys and more than one subject is "large": its keys are unioned once per
+ * distinct combination of large rules instead of once per subject (same count, far less work).
+ */
+const LARGE_RULE_KEYS = 64;
+
 /** One entry per workload, sorted by id. */
 export function estimatePolicyMap(objects: readonly SourcedObject[]): PolicyMapEstimate[] {
   const { cluster, policies } = buildInventory(objects);
   return estimateFromPolicies(cluster, policies);
 }
 
-export function estimateFromPolicies(cluster: Cluster, policies: readonly CompiledPolicy[]): PolicyMapEstimate[] {
+/** `largeRuleKeys`: the threshold for sharing a rule's keys (tests vary it: the counts must not change). */
+export function estimateFromPolicies(cluster: Cluster, policies: readonly CompiledPolicy[], { largeRuleKeys = LARGE_RULE_KEYS } = {}): PolicyMapEstimate[] {
   const identities = new Map<string, number>();
   // Identity 0 is the wildcard (a rule without peers, or Cilium's `all` entity): one entry for every peer.
   const identity = (key: string): number => {
@@ -80,12 +87,25 @@ export function estimateFromPolicies(cluster: Cluster, policies: readonly Compil
     return keys;
   };
 
+  // Small rules: their keys go into the subject's own set, as Cilium would install them. Large rules shared by
+  // several subjects (a guardrail's namespace-wide peers: thousands of identities x ports) are not copied into
+  // every subject's set: each subject records which of them select it, the union of each distinct combination
+  // of large rules is built once, and a subject's count is that union's size plus its own keys outside it.
+  // The same exact count, without the per-subject expansion.
   const sets: Record<Direction, (Set<number> | undefined)[]> = { ingress: [], egress: [] };
+  const largeOf: Record<Direction, (number[] | undefined)[]> = { ingress: [], egress: [] };
+  const largeKeys: number[][] = [];
   for (const p of policies) {
     for (const rule of p.rules) {
       if (p.subjects.length === 0) break;
       const keys = keysOf(rule);
       if (keys.length === 0) continue;
+      if (keys.length >= largeRuleKeys && p.subjects.length > 1) {
+        const id = largeKeys.push(keys) - 1;
+        const byWorkload = largeOf[rule.direction];
+        for (const s of p.subjects) (byWorkload[s] ??= []).push(id);
+        continue;
+      }
       const byWorkload = sets[rule.direction];
       for (const s of p.subjects) {
         const set = (byWorkload[s] ??= new Set<number>());
@@ -93,10 +113,34 @@ export function estimateFromPolicies(cluster: Cluster, policies: readonly Compil
       }
     }
   }
+  const counts: Record<Direction, Int32Array> = { ingress: new Int32Array(cluster.workloads.length), egress: new Int32Array(cluster.workloads.length) };
+  for (const dir of ['ingress', 'egress'] as const) {
+    const bySignature = new Map<string, number[]>();
+    cluster.workloads.forEach((w) => {
+      const large = largeOf[dir][w.index];
+      if (!large) {
+        counts[dir][w.index] = sets[dir][w.index]?.size ?? 0;
+        return;
+      }
+      const signature = [...new Set(large)].sort((a, b) => a - b).join(' ');
+      const group = bySignature.get(signature);
+      if (group) group.push(w.index);
+      else bySignature.set(signature, [w.index]);
+    });
+    for (const [signature, subjects] of bySignature) {
+      const union = new Set<number>();
+      for (const id of signature.split(' ')) for (const k of largeKeys[Number(id)]) union.add(k);
+      for (const s of subjects) {
+        let n = union.size;
+        for (const k of sets[dir][s] ?? []) if (!union.has(k)) n++;
+        counts[dir][s] = n;
+      }
+    }
+  }
   return cluster.workloads
     .map((w) => {
-      const ingress = (sets.ingress[w.index]?.size ?? 0) + ALWAYS_INSTALLED_ENTRIES.ingress;
-      const egress = (sets.egress[w.index]?.size ?? 0) + ALWAYS_INSTALLED_ENTRIES.egress;
+      const ingress = counts.ingress[w.index] + ALWAYS_INSTALLED_ENTRIES.ingress;
+      const egress = counts.egress[w.index] + ALWAYS_INSTALLED_ENTRIES.egress;
       return { workload: w.id, ingress, egress, total: ingress + egress };
     })
     .sort((a, b) => (a.workload < b.workload ? -1 : a.workload > b.workload ? 1 : 0));

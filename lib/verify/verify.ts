@@ -196,15 +196,13 @@ function tamperedGuardrails(platform: ClusterPlatform, objects: readonly Sourced
   for (const g of platform.guardrails) {
     const from = workloadsOf(tenantsSelected(g.from, platform.tenants));
     const to = workloadsOf(tenantsSelected(g.to, platform.tenants));
-    const open: string[] = [];
-    const check = (a: string, b: string) => {
-      if (a !== b && !denies.deniesEverything(a, b)) open.push(`${a} -> ${b}`);
-    };
-    for (const a of from) for (const b of to) check(a, b);
-    if (g.bidirectional) for (const a of to) for (const b of from) check(a, b);
-    if (open.length) {
-      const shown = open.slice(0, MAX_LISTED);
-      out.push({ guardrail: g, holds: false, violations: open.length > shown.length ? [...shown, `and ${open.length - shown.length} more`] : shown });
+    // Whole blocks at once: a deny rule covering every target (or source) closes a row without visiting its pairs.
+    const blocks = [denies.deniesEverythingBetween(from, to, MAX_LISTED)];
+    if (g.bidirectional) blocks.push(denies.deniesEverythingBetween(to, from, MAX_LISTED));
+    const count = blocks.reduce((n, b) => n + b.openCount, 0);
+    if (count) {
+      const shown = blocks.flatMap((b) => b.open.map((p) => `${p.from} -> ${p.to}`)).slice(0, MAX_LISTED);
+      out.push({ guardrail: g, holds: false, violations: count > shown.length ? [...shown, `and ${count - shown.length} more`] : shown });
     }
   }
   return out;

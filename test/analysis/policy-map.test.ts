@@ -1,11 +1,13 @@
 /** estimatePolicyMap: hand-computed examples and the property that more rules never mean fewer entries. */
 import fc from 'fast-check';
 import { analyze, estimatePolicyMap } from '../../lib/analysis';
-import { portPrefixes } from '../../lib/analysis/policy-map';
+import { buildInventory } from '../../lib/analysis/inventory';
+import { estimateFromPolicies, portPrefixes } from '../../lib/analysis/policy-map';
 import { ccnp, cnp } from './support/cilium';
 import { netpol, pod, sourced } from './support/objects';
 
 const app = (a: string) => ({ matchLabels: { app: a } });
+const inNs = (name: string) => ({ matchExpressions: [{ key: 'k8s:io.kubernetes.pod.namespace', operator: 'In', values: [name] }] });
 const tcp = (port: string, endPort?: number) => (endPort ? { port, endPort, protocol: 'TCP' } : { port, protocol: 'TCP' });
 
 describe('port prefixes', () => {
@@ -95,6 +97,28 @@ describe('estimatePolicyMap', () => {
     expect(estimatePolicyMap(objects)[0]).toEqual({ workload: 'x/a', ingress: 1, egress: 0, total: 1 });
   });
 
+  test('a namespace-wide guardrail shared by many subjects, counted by hand (keys deduplicated against own rules)', () => {
+    const objects = sourced([
+      ...Array.from({ length: 70 }, (_, i) => pod(`phi/w${i}`, { labels: { app: `w${i}` } })),
+      pod('fin/a', { labels: { app: 'a' } }),
+      pod('fin/b', { labels: { app: 'b' } }),
+      // fin egress: 70 phi identities x no toPorts (one key per protocol) = 210 keys, shared by a and b.
+      ccnp('guardrail', { endpointSelector: inNs('fin'), egressDeny: [{ toEndpoints: [inNs('phi')] }] }),
+      // a: phi/w0 on every port of every protocol is already one of the guardrail's keys: nothing new.
+      cnp('fin/a-out', { endpointSelector: app('a'), egress: [{ toEndpoints: [{ matchLabels: { app: 'w0', 'io.kubernetes.pod.namespace': 'phi' } }] }] }),
+      // b: phi/w1 on TCP 443 is new (1), and so is world x TCP 443 (1).
+      cnp('fin/b-out', {
+        endpointSelector: app('b'),
+        egress: [{ toEndpoints: [{ matchLabels: { app: 'w1', 'io.kubernetes.pod.namespace': 'phi' } }], toPorts: [{ ports: [tcp('443')] }] }, { toEntities: ['world'], toPorts: [{ ports: [tcp('443')] }] }],
+      }),
+    ]);
+    const estimates = estimatePolicyMap(objects).filter((e) => e.workload.startsWith('fin/'));
+    expect(estimates).toEqual([
+      { workload: 'fin/a', ingress: 1, egress: 210, total: 211 },
+      { workload: 'fin/b', ingress: 1, egress: 212, total: 213 },
+    ]);
+  });
+
   test('the bench-sized platform is estimated well under a second', () => {
     const objects: unknown[] = [];
     for (let i = 0; i < 2000; i++) objects.push(pod(`t${i % 200}/w${i}`, { labels: { app: `w${i}` } }));
@@ -174,6 +198,19 @@ describe('adding a rule never lowers the estimate (property)', () => {
       egress: n.egress.map(rule('to')),
     });
   };
+
+  test('sharing large rules across subjects counts exactly what expanding every rule per subject counts', () => {
+    fc.assert(
+      fc.property(pods, fc.array(cilium, { maxLength: 4 }), fc.array(np, { maxLength: 2 }), (podList, ciliums, nps) => {
+        const workloads = podList.map((p) => pod(`${p.ns}/${p.name}`, { labels: { app: p.app }, ports: [{ containerPort: 8443, name: 'http' }] }));
+        const { cluster, policies } = buildInventory(sourced([...workloads, ...ciliums.map(ciliumObject), ...nps.map(npObject)]));
+        const expanded = estimateFromPolicies(cluster, policies, { largeRuleKeys: Infinity });
+        expect(estimateFromPolicies(cluster, policies, { largeRuleKeys: 1 })).toEqual(expanded);
+        expect(estimateFromPolicies(cluster, policies)).toEqual(expanded);
+      }),
+      { numRuns: 200 },
+    );
+  });
 
   test('append one rule to a policy, or add a policy: no workload loses entries in either direction', () => {
     fc.assert(
