@@ -81,7 +81,7 @@ export function estimateFromPolicies(cluster: Cluster, policies: readonly Compil
       for (const key of peer.identities ?? []) peers.add(identity(key));
     }
     const ports = new Set<number>();
-    for (const raw of rule.rawPorts) for (const k of rawPortKeys(raw)) ports.add(portKey(k));
+    for (const k of collapseWildcard(rule.rawPorts.flatMap(rawPortKeys))) ports.add(portKey(k));
     const keys: number[] = [];
     for (const id of peers) for (const pk of ports) keys.push(id * STRIDE + pk);
     return keys;
@@ -150,6 +150,15 @@ export function estimateFromPolicies(cluster: Cluster, policies: readonly Compil
  * The policy-map port keys one written port needs: a single port 1, a range one per power-of-two prefix
  * covering it exactly (Cilium 1.16+ stores ranges as port prefixes), a whole protocol 1, a named port 1.
  */
+/**
+ * Every port of every protocol is one entry, not one per protocol: an L3-only rule installs a single
+ * key with protocol and port 0 (the wildcard), as does a rule whose ports cover TCP, UDP and SCTP whole.
+ */
+export function collapseWildcard(keys: readonly string[]): string[] {
+  // Narrower keys of the same rule add nothing next to the wildcard: it already covers them.
+  return ['TCP *', 'UDP *', 'SCTP *'].every((k) => keys.includes(k)) ? ['ANY *'] : [...keys];
+}
+
 export function rawPortKeys(raw: RawPort): string[] {
   if (raw.name !== undefined) return [`${raw.protocol} name ${raw.name}`];
   if (!raw.range || (raw.range[0] <= MIN_PORT && raw.range[1] >= MAX_PORT)) return [`${raw.protocol} *`];

@@ -70,12 +70,12 @@ describe('estimatePolicyMap', () => {
         endpointSelector: {},
         egress: [{ toFQDNs: [{ matchName: 'a.example.com' }, { matchPattern: '*.example.com' }], toPorts: [{ ports: [{ port: 'https' }, { port: '1', endPort: 65535, protocol: 'UDP' }] }] }],
       }),
-      // b ingress: cluster = 2 workload identities + 7 reserved ones = 9, x no toPorts (one key per protocol) = 27.
+      // b ingress: cluster = 2 workload identities + 7 reserved ones = 9, x no toPorts (one wildcard key) = 9.
       cnp('x/b-in', { endpointSelector: app('b'), ingress: [{ fromEntities: ['cluster'] }] }),
     ]);
     expect(estimatePolicyMap(objects)).toEqual([
       { workload: 'x/a', ingress: 1, egress: 8, total: 9 },
-      { workload: 'x/b', ingress: 28, egress: 8, total: 36 },
+      { workload: 'x/b', ingress: 10, egress: 8, total: 18 },
       { workload: 'x/c', ingress: 1, egress: 8, total: 9 },
     ]);
   });
@@ -102,7 +102,7 @@ describe('estimatePolicyMap', () => {
       ...Array.from({ length: 70 }, (_, i) => pod(`phi/w${i}`, { labels: { app: `w${i}` } })),
       pod('fin/a', { labels: { app: 'a' } }),
       pod('fin/b', { labels: { app: 'b' } }),
-      // fin egress: 70 phi identities x no toPorts (one key per protocol) = 210 keys, shared by a and b.
+      // fin egress: 70 phi identities x no toPorts (one wildcard key: protocol and port 0) = 70 keys, shared by a and b.
       ccnp('guardrail', { endpointSelector: inNs('fin'), egressDeny: [{ toEndpoints: [inNs('phi')] }] }),
       // a: phi/w0 on every port of every protocol is already one of the guardrail's keys: nothing new.
       cnp('fin/a-out', { endpointSelector: app('a'), egress: [{ toEndpoints: [{ matchLabels: { app: 'w0', 'io.kubernetes.pod.namespace': 'phi' } }] }] }),
@@ -114,23 +114,23 @@ describe('estimatePolicyMap', () => {
     ]);
     const estimates = estimatePolicyMap(objects).filter((e) => e.workload.startsWith('fin/'));
     expect(estimates).toEqual([
-      { workload: 'fin/a', ingress: 1, egress: 210, total: 211 },
-      { workload: 'fin/b', ingress: 1, egress: 212, total: 213 },
+      { workload: 'fin/a', ingress: 1, egress: 70, total: 71 },
+      { workload: 'fin/b', ingress: 1, egress: 72, total: 73 },
     ]);
   });
 
-  test('the bench-sized platform is estimated well under a second', () => {
+  // Its speed is measured by bench/analyzer.ts, not here; this checks the counts at that size.
+  test('a bench-sized platform: 2,000 workloads with 4 peers each, counted by hand', () => {
     const objects: unknown[] = [];
     for (let i = 0; i < 2000; i++) objects.push(pod(`t${i % 200}/w${i}`, { labels: { app: `w${i}` } }));
     for (let i = 0; i < 2000; i++) {
       const peers = [1, 2, 3, 4].map((k) => ({ matchLabels: { app: `w${(i * 7 + k * 13) % 2000}`, 'io.kubernetes.pod.namespace': `t${((i * 7 + k * 13) % 2000) % 200}` } }));
       objects.push(cnp(`t${i % 200}/w${i}`, { endpointSelector: app(`w${i}`), ingress: [{ fromEndpoints: peers, toPorts: [{ ports: [tcp('8080')] }] }], egress: [{ toEndpoints: peers }] }));
     }
-    const start = Date.now();
     const estimates = estimatePolicyMap(sourced(objects));
-    expect(Date.now() - start).toBeLessThan(1000);
     expect(estimates).toHaveLength(2000);
-    expect(estimates[0]).toEqual({ workload: 't0/w0', ingress: 5, egress: 12, total: 17 });
+    // ingress: 4 peers x TCP 8080 + the host entry = 5; egress: 4 peers x the wildcard key = 4.
+    expect(estimates[0]).toEqual({ workload: 't0/w0', ingress: 5, egress: 4, total: 9 });
   });
 });
 
