@@ -9,8 +9,10 @@ import {
   PolicyMapEstimate,
   PortMap,
   Protocol,
+  RouteAnalysis,
   SourcedObject,
   analyze,
+  analyzeRoutes,
   denyCoverage,
   estimatePolicyMap,
   explain,
@@ -25,7 +27,7 @@ import { ClusterPlatform, Guardrail, HttpRule, Tenant, selectsTenant, tenantsSel
 import { Expectation, describeFlow, expectedConnectivity, externalKey, httpPortKey, httpRuleKey, pairKey } from './expected';
 
 export interface Finding {
-  readonly kind: 'missing' | 'unexpected' | 'guardrail' | 'workloads' | 'external' | 'http' | 'policy-map';
+  readonly kind: 'missing' | 'unexpected' | 'guardrail' | 'workloads' | 'external' | 'http' | 'policy-map' | 'route';
   readonly message: string;
 }
 
@@ -44,6 +46,8 @@ export interface Verification {
   readonly guardrails: GuardrailStatus[];
   /** Cilium clusters only. */
   readonly policyMap?: PolicyMapBudget;
+  /** Clusters with gateways: routes as the analyzer reads them. */
+  readonly routes?: RouteAnalysis;
 }
 
 export class VerificationError extends Error {
@@ -92,6 +96,8 @@ export function verifyCluster(platform: ClusterPlatform, objects: readonly Sourc
   }
 
   findings.push(...checkExternal(connectivity, expectation));
+  const routes = platform.routes.length || platform.gateways.length ? analyzeRoutes(objects) : undefined;
+  if (routes) findings.push(...checkRoutes(platform, routes, expectation));
   if (platform.cluster.cni === 'cilium') findings.push(...checkHttp(connectivity, expectation));
 
   const guardrails = checkGuardrails(platform, connectivity);
@@ -105,7 +111,7 @@ export function verifyCluster(platform: ClusterPlatform, objects: readonly Sourc
   for (const e of policyMap?.over ?? [])
     findings.push({ kind: 'policy-map', message: `${e.workload} needs about ${e.total} Cilium policy-map entries, over bpf.policyMapMax ${policyMap!.max} (${formatLocation(platform.cluster.origin)}); an overflowing map drops allowed traffic. Narrow its flows (a tenant-wide peer or a wide CIDR costs one entry per identity), or raise cilium.policyMapMax` });
 
-  return { cluster: platform.cluster.name, connectivity, expectation, findings, guardrails, policyMap };
+  return { cluster: platform.cluster.name, connectivity, expectation, findings, guardrails, policyMap, routes };
 }
 
 export function checkGuardrails(platform: ClusterPlatform, connectivity: Connectivity): GuardrailStatus[] {
@@ -130,6 +136,8 @@ function checkExternal(connectivity: Connectivity, expectation: Expectation): Fi
   const findings: Finding[] = [];
   const seen = new Set<string>();
   for (const x of connectivity.external) {
+    // Traffic from the gateway's proxy (Cilium's `ingress` identity) is judged against the routes (checkRoutes).
+    if (x.direction === 'ingress' && x.kind === 'entity' && x.entity === 'ingress') continue;
     const [value, except] = x.kind === 'cidr' ? [x.cidr, x.except] : x.kind === 'fqdn' ? [x.fqdn, []] : [x.entity, []];
     const label = `${value}${except.length ? ` except ${except.join(', ')}` : ''}`;
     if (x.direction === 'ingress') {
@@ -145,6 +153,42 @@ function checkExternal(connectivity: Connectivity, expectation: Expectation): Fi
   for (const [key, want] of expectation.external)
     if (!seen.has(key))
       findings.push({ kind: 'external', message: `${want.workload} -> ${want.value}${want.except.length ? ` except ${want.except.join(', ')}` : ''}: expected ${formatPorts(want.ports)}, found nothing open` });
+  return findings;
+}
+
+/**
+ * Routes, as the analyzer reads them from the manifests: every declared route attached to its gateway,
+ * every backend resolved (a cross-namespace one through a ReferenceGrant) and reachable by the
+ * gateway's proxy on its port; no workload open to the proxy where no route sends traffic, and no
+ * ReferenceGrant that no route uses.
+ */
+function checkRoutes(platform: ClusterPlatform, found: RouteAnalysis, expectation: Expectation): Finding[] {
+  const findings: Finding[] = [];
+  const byId = new Map(found.routes.map((r) => [r.route, r]));
+  for (const r of platform.routes) {
+    const id = `${r.tenant}/${r.name}`;
+    const where = formatLocation(r.origin);
+    const info = byId.get(id);
+    if (!info) {
+      findings.push({ kind: 'route', message: `route ${id} (${where}) is declared but no HTTPRoute renders it` });
+      continue;
+    }
+    for (const p of info.parents.filter((x) => !x.accepted))
+      findings.push({ kind: 'route', message: `route ${id} (${where}) is not accepted by ${p.gateway}${p.listener ? ` listener ${p.listener}` : ''}: ${p.reason ?? 'unknown reason'}` });
+    for (const rule of info.rules)
+      for (const b of rule.backends) {
+        if (!b.resolved) findings.push({ kind: 'route', message: `route ${id} (${where}) rule ${rule.index}: backend ${b.service}:${b.port} is unresolved (${b.reason ?? 'unknown'}); that share of traffic gets HTTP 500` });
+        for (const w of b.workloads.filter((x) => !x.reachable))
+          findings.push({ kind: 'route', message: `route ${id} (${where}) rule ${rule.index}: the gateway's proxy cannot reach ${w.id} on TCP ${w.targetPort} (no policy admits Cilium's ingress identity there)` });
+        if (b.resolved && !b.workloads.length) findings.push({ kind: 'route', message: `route ${id} (${where}) rule ${rule.index}: Service ${b.service} selects no workload` });
+      }
+  }
+  const exposed = new Map(found.exposed.map((e) => [e.workload, e.ports]));
+  for (const [workload, ports] of exposed) {
+    const extra = subtractPorts(ports, expectation.gatewayExposure.get(workload) ?? {});
+    if (!isEmptyPorts(extra)) findings.push({ kind: 'route', message: `${workload} accepts the gateway's traffic on ${formatPorts(extra)}, but no route sends it there` });
+  }
+  for (const g of found.unusedGrants) findings.push({ kind: 'route', message: `ReferenceGrant ${g.namespace}/${g.name} lets other namespaces' routes in, but no route uses it` });
   return findings;
 }
 
