@@ -22,7 +22,7 @@ const CLUSTER_SCOPED = new Set([
 ]);
 
 /** The order objects appear in a file: what others depend on first. */
-const KIND_ORDER = ['Namespace', 'NetworkPolicy', 'CiliumNetworkPolicy', 'ReferenceGrant', 'ServiceAccount', 'ConfigMap', 'Service', 'Deployment', 'Gateway', 'HTTPRoute'];
+const KIND_ORDER = ['AppProject', 'Application', 'Namespace', 'NetworkPolicy', 'CiliumNetworkPolicy', 'ReferenceGrant', 'ServiceAccount', 'ConfigMap', 'Service', 'Deployment', 'Gateway', 'HTTPRoute'];
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 

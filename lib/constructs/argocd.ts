@@ -1,0 +1,193 @@
+/**
+ * How Argo CD delivers one cluster's dist/ (`argocd/<cluster>/`), in the order a cluster needs:
+ *
+ *   wave -3  <cluster>-gateway-api-crds   Gateway API CRDs (upstream, pinned), before Cilium's operator starts
+ *   wave -2  <cluster>-cilium             the Cilium chart (pinned) with dist/<cluster>/bootstrap/cilium-values.yaml
+ *   wave -1  <cluster>-platform           dist/<cluster>/platform: namespaces, guardrails, gateways
+ *   wave  0  <cluster>-tenant-<tenant>    dist/<cluster>/tenants/<tenant>.yaml, one Application per tenant
+ *
+ * `root.yaml` holds the root Application (app-of-apps; the one `kubectl apply`) and its project; it syncs
+ * `argocd/<cluster>/` itself, so after bootstrap every change arrives through Git. Waves order the child
+ * Applications because Argo CD waits for each wave's Applications to be healthy (with the Application
+ * health check enabled, see README).
+ *
+ *   new ClusterDelivery(argoApp, 'dev', { cluster, gitops, files: renderedDistFiles });
+ *
+ * Projects confine each Application: tenants get `<cluster>-tenant-<name>`, which allows only their own
+ * namespace and no cluster-scoped kind, so a tenant's Application can never create a cluster-wide
+ * policy or touch another tenant; the platform project allows exactly the cluster-scoped kinds bulkhead
+ * renders; the CNI project (Cilium, Gateway API CRDs) is cluster-admin by nature.
+ */
+import { Construct } from 'constructs';
+import { AppProject, AppProjectSpec } from '../../imports/argocd-app-project-argoproj.io';
+import { Application, ApplicationSpec, ApplicationSpecSources } from '../../imports/argocd-application-argoproj.io';
+import { RenderedFile } from '../emit/render';
+import { ClusterPlatform as ClusterModel, GATEWAY_NAMESPACE, GitOps } from '../model/platform';
+import { CILIUM_VALUES_PATH, GATEWAY_API_VERSION } from './cilium-values';
+import { PlatformChart } from './platform-chart';
+
+export const ARGOCD_NAMESPACE = 'argocd';
+export const IN_CLUSTER = 'https://kubernetes.default.svc';
+export const CILIUM_CHART_REPO = 'https://helm.cilium.io';
+export const GATEWAY_API_REPO = 'https://github.com/kubernetes-sigs/gateway-api.git';
+/** Objects above this need server-side apply: client-side apply keeps a copy in an annotation limited to 256 KiB. */
+export const CLIENT_SIDE_APPLY_LIMIT = 262_144;
+
+const WAVE = { projects: -10, gatewayCrds: -3, cni: -2, platform: -1, tenants: 0 } as const;
+const MANAGED = { 'app.kubernetes.io/managed-by': 'bulkhead' };
+/** Custom resources whose CRDs appear at run time (Cilium's operator creates its own; Gateway API by an Application). */
+const RUNTIME_CRD_GROUPS = ['cilium.io', 'gateway.networking.k8s.io'];
+
+/** Cluster-scoped kinds the platform Application may create: exactly what bulkhead renders there. */
+const PLATFORM_CLUSTER_KINDS = [
+  { group: '', kind: 'Namespace' },
+  { group: 'cilium.io', kind: 'CiliumClusterwideNetworkPolicy' },
+  { group: 'cilium.io', kind: 'CiliumLoadBalancerIPPool' },
+  { group: 'cilium.io', kind: 'CiliumL2AnnouncementPolicy' },
+];
+/** What a root Application creates: Argo CD's own objects, in Argo CD's namespace. */
+export const GITOPS_KINDS = [
+  { group: 'argoproj.io', kind: 'Application' },
+  { group: 'argoproj.io', kind: 'AppProject' },
+];
+/** Namespaced kinds a tenant's file holds. */
+const TENANT_KINDS = [
+  { group: 'networking.k8s.io', kind: 'NetworkPolicy' },
+  { group: 'cilium.io', kind: 'CiliumNetworkPolicy' },
+  { group: 'apps', kind: 'Deployment' },
+  { group: '', kind: 'Service' },
+  { group: 'gateway.networking.k8s.io', kind: 'HTTPRoute' },
+  { group: 'gateway.networking.k8s.io', kind: 'ReferenceGrant' },
+];
+
+export interface ClusterDeliveryProps {
+  readonly platform: ClusterModel;
+  readonly gitops: GitOps;
+  /** The cluster's rendered dist/ files (paths relative to dist/<cluster>/). */
+  readonly files: readonly RenderedFile[];
+}
+
+export class ClusterDelivery extends Construct {
+  constructor(scope: Construct, id: string, props: ClusterDeliveryProps) {
+    super(scope, id);
+    const { platform: p, gitops } = props;
+    const c = p.cluster.name;
+    const destination = (namespace?: string) => ({
+      ...(gitops.fleet ? { name: c } : { server: IN_CLUSTER }),
+      ...(namespace ? { namespace } : {}),
+    });
+    const project = (chart: Construct, name: string, spec: AppProjectSpec) =>
+      new AppProject(chart, name, {
+        metadata: { name: `${c}-${name}`, namespace: ARGOCD_NAMESPACE, labels: MANAGED, annotations: wave(WAVE.projects) },
+        spec: { sourceRepos: [gitops.repoURL], ...spec },
+      });
+    const application = (chart: Construct, name: string, w: number, spec: Omit<ApplicationSpec, 'project'> & { project: string }) =>
+      new Application(chart, name, {
+        metadata: { name: `${c}-${name}`, namespace: ARGOCD_NAMESPACE, labels: MANAGED, annotations: wave(w), finalizers: ['resources-finalizer.argocd.argoproj.io'] },
+        spec: { ...spec, project: `${c}-${spec.project}` },
+      });
+    const repo = (path: string, extra: Partial<ApplicationSpecSources> = {}) => ({ repoUrl: gitops.repoURL, targetRevision: gitops.revision, path, ...extra });
+
+    // The root: applied once by hand, then it keeps itself and everything under argocd/<cluster>/ in sync.
+    // With a fleet, the ApplicationSet in argocd/fleet/ creates the root instead.
+    if (!gitops.fleet) {
+      const root = new PlatformChart(this, 'root', { outputFile: `${c}/root.yaml` });
+      project(root, 'gitops', {
+        description: `Argo CD's own objects for cluster ${c}: the root Application and the projects and Applications it syncs.`,
+        destinations: [{ server: IN_CLUSTER, namespace: ARGOCD_NAMESPACE }],
+        clusterResourceWhitelist: [],
+        namespaceResourceWhitelist: GITOPS_KINDS,
+      });
+      application(root, 'root', 0, {
+        project: 'gitops',
+        source: repo(`argocd/${c}`, { directory: { recurse: true } }),
+        destination: { server: IN_CLUSTER, namespace: ARGOCD_NAMESPACE },
+        syncPolicy: automated(true, true),
+      });
+    }
+
+    const projects = new PlatformChart(this, 'projects', { outputFile: `${c}/projects.yaml` });
+    const apps = new PlatformChart(this, 'apps', { outputFile: `${c}/apps.yaml` });
+    const hasGateways = p.gateways.length > 0;
+    if (p.cluster.cni === 'cilium') {
+      project(projects, 'cni', {
+        description: `The CNI of cluster ${c} (Cilium${hasGateways ? ' and the Gateway API CRDs' : ''}): cluster-wide by nature.`,
+        sourceRepos: [gitops.repoURL, CILIUM_CHART_REPO, ...(hasGateways ? [GATEWAY_API_REPO] : [])],
+        destinations: [{ ...destination('*') }],
+        clusterResourceWhitelist: [{ group: '*', kind: '*' }],
+      });
+      if (hasGateways)
+        application(apps, 'gateway-api-crds', WAVE.gatewayCrds, {
+          project: 'cni',
+          source: { repoUrl: GATEWAY_API_REPO, targetRevision: GATEWAY_API_VERSION, path: 'config/crd/standard' },
+          destination: destination(),
+          // Never prune CRDs: deleting one deletes every route. The CRDs are larger than client-side apply allows.
+          syncPolicy: { ...automated(false, true), syncOptions: ['ServerSideApply=true'] },
+        });
+      application(apps, 'cilium', WAVE.cni, {
+        project: 'cni',
+        sources: [
+          { repoUrl: CILIUM_CHART_REPO, chart: 'cilium', targetRevision: p.cluster.cilium!.version, helm: { releaseName: 'cilium', valueFiles: [`$values/dist/${c}/${CILIUM_VALUES_PATH}`] } },
+          { repoUrl: gitops.repoURL, targetRevision: gitops.revision, ref: 'values' },
+        ],
+        destination: destination('kube-system'),
+        // The CNI is adopted from the bootstrap `helm install` and is never pruned: removing it would cut
+        // every pod's network, Argo CD's included. Self-heal keeps the values what Git says.
+        syncPolicy: { ...automated(false, true), syncOptions: ['ServerSideApply=true'] },
+      });
+    }
+
+    const platformFiles = props.files.filter((f) => f.path.startsWith('platform/'));
+    project(projects, 'platform', {
+      description: `Platform-owned objects of cluster ${c}: tenant namespaces, guardrails, gateways.`,
+      destinations: [{ ...destination(GATEWAY_NAMESPACE) }],
+      clusterResourceWhitelist: PLATFORM_CLUSTER_KINDS,
+    });
+    application(apps, 'platform', WAVE.platform, {
+      project: 'platform',
+      source: repo(`dist/${c}/platform`, { directory: { recurse: false } }),
+      // Argo CD checks the destination namespace against the project even for cluster-scoped objects.
+      destination: destination(GATEWAY_NAMESPACE),
+      syncPolicy: { ...automated(true, true), syncOptions: syncOptions(platformFiles) },
+    });
+
+    for (const t of [...p.tenants].sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const files = props.files.filter((f) => f.path === `tenants/${t.name}.yaml`);
+      project(projects, `tenant-${t.name}`, {
+        description: `Tenant ${t.name} on cluster ${c}: its namespace only, no cluster-scoped kind.`,
+        destinations: [{ ...destination(t.name) }],
+        clusterResourceWhitelist: [],
+        namespaceResourceWhitelist: TENANT_KINDS,
+      });
+      application(apps, `tenant-${t.name}`, WAVE.tenants, {
+        project: `tenant-${t.name}`,
+        source: repo(`dist/${c}/tenants`, { directory: { recurse: false, include: `${t.name}.yaml` } }),
+        destination: destination(t.name),
+        syncPolicy: { ...automated(true, true), syncOptions: syncOptions(files) },
+      });
+    }
+  }
+}
+
+function wave(n: number): Record<string, string> {
+  return { 'argocd.argoproj.io/sync-wave': String(n) };
+}
+
+function automated(prune: boolean, selfHeal: boolean): ApplicationSpec['syncPolicy'] {
+  return {
+    automated: { prune, selfHeal },
+    retry: { limit: 5, backoff: { duration: '10s', factor: 2, maxDuration: '3m' } },
+  };
+}
+
+/**
+ * Sync options an Application's objects need: server-side apply for objects over the client-side
+ * limit, and no dry run for custom resources whose CRDs are created at run time.
+ */
+function syncOptions(files: readonly RenderedFile[]): string[] {
+  const manifests = files.flatMap((f) => f.manifests);
+  const options = ['CreateNamespace=false'];
+  if (manifests.some((m) => JSON.stringify(m).length > CLIENT_SIDE_APPLY_LIMIT)) options.push('ServerSideApply=true');
+  if (manifests.some((m) => RUNTIME_CRD_GROUPS.includes(m.apiVersion.split('/')[0]))) options.push('SkipDryRunOnMissingResource=true');
+  return options;
+}
