@@ -13,6 +13,7 @@ import {
   Endpoint,
   EnvVar,
   Flow,
+  GitOps,
   Guardrail,
   HttpRule,
   Platform,
@@ -72,8 +73,17 @@ class Checker {
       tenants: this.tenantsByName,
       clusters,
     });
+    const gitops = this.gitops();
     if (this.problems.length) throw new IntentError(this.problems);
-    return { name: this.spec.metadata.name, clusters, tenants, flows, egress, guardrails, gateways, routes, overrides };
+    return { name: this.spec.metadata.name, clusters, tenants, flows, egress, guardrails, gateways, routes, overrides, ...(gitops ? { gitops } : {}) };
+  }
+
+  private gitops(): GitOps | undefined {
+    const g = this.spec.gitops;
+    if (!g) return undefined;
+    if (!/^(https:\/\/|ssh:\/\/|git@)[^\s]+$/.test(g.repoURL))
+      this.fail(['gitops', 'repoURL'], `"${g.repoURL}" is not a Git URL Argo CD can clone`, 'write https://host/org/repo.git, ssh://git@host/org/repo.git or git@host:org/repo.git.');
+    return { repoURL: g.repoURL, revision: g.revision ?? 'main', ...(g.fleet ? { fleet: { clusterLabels: { ...g.fleet.clusterLabels } } } : {}), origin: this.locate(['gitops']) };
   }
 
   private fail(path: FieldPath, message: string, hint?: string, key = false): void {

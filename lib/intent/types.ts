@@ -29,6 +29,21 @@ export interface PlatformSpec {
   readonly gateways?: GatewaySpec[];
   /** HTTP routes from a gateway to workloads. @default [] */
   readonly routes?: RouteSpec[];
+  /** Where Argo CD finds this repository; without it synth renders no argocd/. */
+  readonly gitops?: GitOpsSpec;
+}
+
+export interface GitOpsSpec {
+  /** The Git repository holding platform.yaml, dist/ and argocd/, as Argo CD clones it. */
+  readonly repoURL: string;
+  /** Branch, tag or commit Argo CD follows. @default main */
+  readonly revision?: string;
+  /**
+   * A central Argo CD managing every cluster: an ApplicationSet creates each cluster's root Application
+   * for the clusters registered with these labels (registered under the bulkhead cluster name).
+   * @default none: each cluster runs its own Argo CD
+   */
+  readonly fleet?: { readonly clusterLabels: Record<string, string> };
 }
 
 export interface ClusterSpec {

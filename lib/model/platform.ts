@@ -189,6 +189,14 @@ export interface Route {
   readonly origin: SourceLocation;
 }
 
+/** Where Argo CD finds the repository, and whether one central Argo CD manages the fleet. */
+export interface GitOps {
+  readonly repoURL: string;
+  readonly revision: string;
+  readonly fleet?: { readonly clusterLabels: Readonly<Record<string, string>> };
+  readonly origin: SourceLocation;
+}
+
 /** The whole platform; per-cluster views come from `forCluster`. */
 export interface Platform {
   readonly name: string;
@@ -200,12 +208,13 @@ export interface Platform {
   readonly guardrails: readonly Guardrail[];
   readonly gateways: readonly Gateway[];
   readonly routes: readonly Route[];
+  readonly gitops?: GitOps;
   /** Per workload id, per cluster name: the workload with that cluster's overrides applied. */
   readonly overrides: ReadonlyMap<string, ReadonlyMap<string, Workload>>;
 }
 
 /** The platform as one cluster runs it. */
-export interface ClusterPlatform extends Omit<Platform, 'clusters' | 'overrides'> {
+export interface ClusterPlatform extends Omit<Platform, 'clusters' | 'overrides' | 'gitops'> {
   readonly cluster: Cluster;
 }
 

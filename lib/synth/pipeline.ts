@@ -4,8 +4,11 @@
  */
 import { App } from 'cdk8s';
 import * as path from 'node:path';
+import { ClusterDelivery } from '../constructs/argocd';
+import { FleetApplicationSet } from '../constructs/argocd-fleet';
 import { ClusterPlatform } from '../constructs/cluster-platform';
-import { RenderedFile, renderCharts, toYaml } from '../emit/render';
+import { RenderError, RenderedFile, renderCharts, toYaml } from '../emit/render';
+import { checkGitOps } from '../gitops/checks';
 import { stageOutput, writeFileIn } from '../emit/write';
 import { checkPlatform } from '../intent/check';
 import { loadIntentsFile } from '../intent/load';
@@ -16,6 +19,8 @@ import { Verification, VerificationError, verifyCluster } from '../verify/verify
 export interface CompileOptions {
   /** Where dist/ goes. @default dist */
   readonly outDir?: string;
+  /** Where the Argo CD Applications go. @default argocd/ beside dist/ */
+  readonly argocdDir?: string;
   /** Set by `cdk8s synth` (CDK8S_OUTDIR): also leave a copy of the manifests there for the CLI to list. */
   readonly cdk8sOutDir?: string;
   /** Skip writing (benchmarks and property tests measure the rest). @default false */
@@ -43,6 +48,8 @@ export interface ClusterOutput {
 export interface SynthResult {
   readonly platform: Platform;
   readonly clusters: ClusterOutput[];
+  /** argocd/ file path (relative to argocd/) to content. */
+  readonly delivery: Map<string, string>;
   /** Wall time per phase, in milliseconds. */
   readonly phases: Array<{ name: string; ms: number }>;
 }
@@ -100,22 +107,58 @@ export function compilePlatform(platform: Platform, options: CompileOptions = {}
   timer.run('report', () => {
     for (const c of clusters) c.texts.set(REPORT_FILE, connectivityReport(c.verification, platform));
   });
+  const delivery = timer.run('gitops', () => renderDelivery(platform, clusters));
 
   if (!options.dryRun) {
     const outDir = options.outDir ?? 'dist';
-    timer.run('write', () => writeOutputs(outDir, clusters));
+    const argocdDir = options.argocdDir ?? path.join(path.dirname(path.resolve(outDir)), 'argocd');
+    timer.run('write', () => writeOutputs(outDir, clusters, argocdDir, delivery));
     if (options.cdk8sOutDir && path.resolve(options.cdk8sOutDir) !== path.resolve(outDir)) writeCdk8sCopy(options.cdk8sOutDir, clusters);
   }
-  return { platform, clusters, phases: timer.phases };
+  return { platform, clusters, delivery, phases: timer.phases };
 }
 
-function writeOutputs(outDir: string, clusters: ClusterOutput[]): void {
-  const staged = stageOutput(outDir);
+/**
+ * argocd/: per cluster the Applications and projects that deliver dist/<cluster>/, the fleet
+ * ApplicationSet when asked for, and a README; then the static checks over dist/ and argocd/ together
+ * (every object in exactly one Application, synced directories hold only manifests, sizes, projects).
+ */
+function renderDelivery(platform: Platform, clusters: ClusterOutput[]): Map<string, string> {
+  const texts = new Map<string, string>([['README.md', deliveryReadme(platform)]]);
+  const gitops = platform.gitops;
+  if (!gitops) return texts;
+  const app = new App({ outdir: '.cdk8s.out' });
+  for (const c of clusters) new ClusterDelivery(app, c.cluster.cluster.name, { platform: c.cluster, gitops, files: c.files });
+  if (gitops.fleet) new FleetApplicationSet(app, 'fleet', { platform: platform.name, gitops });
+  for (const f of renderCharts(app)) texts.set(f.path, toYaml(f));
+  const repo = [
+    ...clusters.flatMap((c) => [...c.texts].map(([file, text]) => ({ path: `dist/${c.cluster.cluster.name}/${file}`, text }))),
+    ...[...texts].map(([file, text]) => ({ path: `argocd/${file}`, text })),
+  ];
+  const problems = checkGitOps(repo, { repoURL: gitops.repoURL });
+  if (problems.length) throw new RenderError(`the Argo CD delivery is inconsistent:\n${problems.map((p) => `  - ${p.check}: ${p.message}`).join('\n')}`);
+  return texts;
+}
+
+function deliveryReadme(platform: Platform): string {
+  const lines = ['# argocd/', '', 'Rendered by `bulkhead synth` from platform.yaml; do not edit. See the README of the repository, section "Delivery with Argo CD".', ''];
+  if (!platform.gitops) lines.push('platform.yaml has no `gitops:` section, so there is nothing to deliver yet.', '');
+  else if (platform.gitops.fleet) lines.push('Fleet mode: `kubectl apply -f argocd/fleet/applicationset.yaml` in the central Argo CD.', '');
+  else lines.push(...platform.clusters.map((c) => `- ${c.name}: \`kubectl apply -n argocd -f argocd/${c.name}/root.yaml\``), '');
+  return lines.join('\n');
+}
+
+function writeOutputs(outDir: string, clusters: ClusterOutput[], argocdDir: string, delivery: Map<string, string>): void {
+  const dist = stageOutput(outDir);
+  const argocd = stageOutput(argocdDir);
   try {
-    for (const c of clusters) for (const [file, text] of c.texts) writeFileIn(staged.dir, path.join(c.cluster.cluster.name, file), text);
-    staged.commit();
+    for (const c of clusters) for (const [file, text] of c.texts) writeFileIn(dist.dir, path.join(c.cluster.cluster.name, file), text);
+    for (const [file, text] of delivery) writeFileIn(argocd.dir, file, text);
+    dist.commit();
+    argocd.commit();
   } catch (err) {
-    staged.discard();
+    dist.discard();
+    argocd.discard();
     throw err;
   }
 }
