@@ -85,11 +85,11 @@ test('a workload over bpf.policyMapMax fails synth with its estimate, and dist/ 
 });
 
 test('past half of bpf.policyMapMax synth warns, names the workload, and still renders', () => {
-  const text = exampleText().replace('    cilium:\n      hubble: { ui: true }\n', '    cilium:\n      hubble: { ui: true }\n      policyMapMax: 30\n');
+  const text = exampleText().replace('    cilium:\n      hubble: { ui: true }\n', '    cilium:\n      hubble: { ui: true }\n      policyMapMax: 18\n');
   const ws = workspace(text);
   const run = synth(ws);
   expect(run.code).toBe(0);
-  expect(run.stderr).toMatch(/bulkhead: warning: dev: billing\/invoicer needs about \d+ Cilium policy-map entries, past half of bpf\.policyMapMax 30/);
+  expect(run.stderr).toMatch(/bulkhead: warning: dev: billing\/invoicer needs about \d+ Cilium policy-map entries, past half of bpf\.policyMapMax 18/);
   expect(run.stderr).not.toMatch(/warning: prod:/);
   expect(require('node:fs').readFileSync(`${ws.dist}/dev/CONNECTIVITY.md`, 'utf8')).toMatch(/\*\*0 workloads over the limit · [1-9]\d* workloads? past half\*\*/);
 });
