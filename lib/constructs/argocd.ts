@@ -81,9 +81,11 @@ export class ClusterDelivery extends Construct {
         metadata: { name: `${c}-${name}`, namespace: ARGOCD_NAMESPACE, labels: MANAGED, annotations: wave(WAVE.projects) },
         spec: { sourceRepos: [gitops.repoURL], ...spec },
       });
-    const application = (chart: Construct, name: string, w: number, spec: Omit<ApplicationSpec, 'project'> & { project: string }) =>
+    // The resources finalizer makes deleting an Application delete what it synced. Wanted for the platform
+    // and the tenants; never for the CNI or the CRDs, which must outlive their Applications.
+    const application = (chart: Construct, name: string, w: number, spec: Omit<ApplicationSpec, 'project'> & { project: string }, cascade = true) =>
       new Application(chart, name, {
-        metadata: { name: `${c}-${name}`, namespace: ARGOCD_NAMESPACE, labels: MANAGED, annotations: wave(w), finalizers: ['resources-finalizer.argocd.argoproj.io'] },
+        metadata: { name: `${c}-${name}`, namespace: ARGOCD_NAMESPACE, labels: MANAGED, annotations: wave(w), ...(cascade ? { finalizers: ['resources-finalizer.argocd.argoproj.io'] } : {}) },
         spec: { ...spec, project: `${c}-${spec.project}` },
       });
     const repo = (path: string, extra: Partial<ApplicationSpecSources> = {}) => ({ repoUrl: gitops.repoURL, targetRevision: gitops.revision, path, ...extra });
@@ -123,7 +125,7 @@ export class ClusterDelivery extends Construct {
           destination: destination(),
           // Never prune CRDs: deleting one deletes every route. The CRDs are larger than client-side apply allows.
           syncPolicy: { ...automated(false, true), syncOptions: ['ServerSideApply=true'] },
-        });
+        }, false);
       application(apps, 'cilium', WAVE.cni, {
         project: 'cni',
         sources: [
@@ -134,7 +136,7 @@ export class ClusterDelivery extends Construct {
         // The CNI is adopted from the bootstrap `helm install` and is never pruned: removing it would cut
         // every pod's network, Argo CD's included. Self-heal keeps the values what Git says.
         syncPolicy: { ...automated(false, true), syncOptions: ['ServerSideApply=true'] },
-      });
+      }, false);
     }
 
     const platformFiles = props.files.filter((f) => f.path.startsWith('platform/'));

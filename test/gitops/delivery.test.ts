@@ -48,6 +48,10 @@ describe.each(['dev', 'prod'])('cluster %s', (cluster) => {
     expect(cilium.spec.sources[0]).toMatchObject({ repoURL: 'https://helm.cilium.io', chart: 'cilium', targetRevision: '1.18.8', helm: { valueFiles: [`$values/dist/${cluster}/bootstrap/cilium-values.yaml`] } });
     expect(cilium.spec.sources[1]).toMatchObject({ repoURL: 'https://github.com/example/healthcare-platform.git', ref: 'values' });
     expect(apps.get(`${cluster}-gateway-api-crds`)!.spec.syncPolicy.automated.prune).toBe(false);
+    // Deleting these Applications must not delete the CNI or the CRDs; the tenants' do cascade.
+    expect(cilium.metadata.finalizers).toBeUndefined();
+    expect(apps.get(`${cluster}-gateway-api-crds`)!.metadata.finalizers).toBeUndefined();
+    expect(apps.get(`${cluster}-tenant-web`)!.metadata.finalizers).toEqual(['resources-finalizer.argocd.argoproj.io']);
     expect(apps.get(`${cluster}-tenant-web`)!.spec.syncPolicy.syncOptions).toContain('SkipDryRunOnMissingResource=true');
     expect(apps.get(`${cluster}-tenant-web`)!.spec.source.directory).toEqual({ recurse: false, include: 'web.yaml' });
   });
