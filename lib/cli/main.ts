@@ -5,13 +5,14 @@
 import { Command, CommanderError } from 'commander';
 import * as connectivity from './connectivity';
 import { CliIo, createContext, processIo } from './context';
+import * as diffCommand from './diff';
 import { EXIT_INTERNAL, EXIT_USAGE, isUserError } from './errors';
 import * as explainCommand from './explain';
 import type { CliContext } from './context';
 
 type Register = (program: Command, ctx: CliContext) => void;
 
-const COMMANDS: readonly Register[] = [connectivity.register, explainCommand.register];
+const COMMANDS: readonly Register[] = [connectivity.register, explainCommand.register, diffCommand.register];
 
 function buildProgram(ctx: CliContext): Command {
   const program = new Command('bulkhead')
