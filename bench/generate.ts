@@ -2,8 +2,13 @@
  * Deterministic synthetic platforms for benchmarks: the same size and seed always give the same spec.
  * Tenants carry a data class (public, financial, phi); one guardrail keeps financial away from phi,
  * and flows that would cross it are not generated. Each workload serves `http` and `metrics`.
+ * Everything the compiler renders appears in proportion to the size, as in the example platform:
+ * one flow in twenty carries HTTP rules (a CiliumNetworkPolicy at its destination); one workload in
+ * ten has CIDR egress, one in twenty DNS-name egress and one in a hundred kube-apiserver egress; one
+ * tenant in ten publishes a route on the shared gateway, to its own first workload and (through a
+ * ReferenceGrant) to a neighbour's; and a `gitops:` section, so synth also renders and checks argocd/.
  */
-import { FlowSpec, PlatformSpec, TenantSpec } from '../lib/intent/types';
+import { EgressSpec, FlowSpec, PlatformSpec, RouteSpec, TenantSpec } from '../lib/intent/types';
 
 export interface PlatformSize {
   readonly tenants: number;
@@ -59,17 +64,40 @@ export function generatePlatform(size: PlatformSize, seed = 42): PlatformSpec {
     const to = near ? ids[Math.min(ids.length - 1, Math.max(0, i + pick(21) - 10))] : ids[pick(ids.length)];
     if (from === to || crosses(from.tenant, to.tenant) || seen.has(`${from.ref}>${to.ref}`)) continue;
     seen.add(`${from.ref}>${to.ref}`);
-    flows.push({ from: from.ref, to: to.ref, ports: [random() < 0.9 ? 'http' : 'metrics'] });
+    const port = random() < 0.9 ? 'http' : 'metrics';
+    flows.push({ from: from.ref, to: to.ref, ports: [port], ...(port === 'http' && flows.length % 20 === 0 ? { http: [{ method: 'GET', path: '/api(/.*)?' }] } : {}) });
   }
-  const egress = ids.filter((_, i) => i % 10 === 0).map((x, i) => ({ from: x.ref, cidr: `198.51.${i % 256}.0/24`, ports: [443] }));
+  const egress: EgressSpec[] = ids.filter((_, i) => i % 10 === 0).map((x, i) => ({ from: x.ref, cidr: `198.51.${i % 256}.0/24`, ports: [443] }));
+  ids.forEach((x, i) => {
+    if (i % 20 === 5) egress.push({ from: x.ref, fqdn: `api-${i}.example.com`, ports: [443] });
+    if (i % 100 === 7) egress.push({ from: x.ref, entity: 'kube-apiserver' });
+  });
+  // A route to a neighbour of the same data class, so that no route crosses the guardrail.
+  const routes: RouteSpec[] = [];
+  for (let t = 0; t + 3 < tenants.length; t += 10) {
+    if (!tenants[t].workloads?.length || !tenants[t + 3].workloads?.length) continue;
+    routes.push({
+      name: `portal-${t}`,
+      tenant: tenants[t].name,
+      gateway: 'public',
+      hostnames: [`portal-${t}.example.com`],
+      rules: [
+        { path: '/', backends: [{ to: `${tenants[t].name}/svc-000`, port: 'http' }] },
+        { path: '/shared', backends: [{ to: `${tenants[t + 3].name}/svc-000`, port: 'http' }] },
+      ],
+    });
+  }
   return {
     apiVersion: 'bulkhead.dev/v1alpha1',
     kind: 'Platform',
     metadata: { name: 'synthetic' },
+    gitops: { repoURL: 'https://github.com/example/synthetic.git' },
     clusters: [{ name: 'bench', provider: 'kind' }],
     tenants,
     flows,
     egress,
     guardrails: [{ name: 'financial-never-reaches-phi', from: { labels: { 'data-class': 'financial' } }, to: { labels: { 'data-class': 'phi' } }, bidirectional: true }],
+    gateways: [{ name: 'public', listeners: [{ name: 'http', protocol: 'HTTP', port: 80 }] }],
+    routes,
   };
 }

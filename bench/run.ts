@@ -9,6 +9,7 @@
  *   npm run bench -- --size L --no-cdk8s # skip the (slow) plain cdk8s baseline
  */
 import { ApiObject, App, Chart, Yaml } from 'cdk8s';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -27,14 +28,17 @@ const secs = (ms: number) => (ms / 1000).toFixed(2).padStart(7);
 function run(label: string, size: PlatformSize): void {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bulkhead-bench-'));
   const intents = path.join(dir, 'platform.yaml');
-  fs.writeFileSync(intents, stringify(generatePlatform(size), { lineWidth: 0 }));
+  // In a child process: writing a platform of size XL leaves a gigabyte of the YAML library's garbage
+  // behind, which would count in this process's peak RSS although synth never made it.
+  execFileSync(process.execPath, [...process.execArgv, __filename, '--write-platform', intents, JSON.stringify(size)], { stdio: 'inherit' });
 
   const timer = new PhaseTimer();
-  const peaks: number[] = [];
+  // Peak RSS so far at the end of each phase (a phase run once per cluster: at its last end).
+  const peaks = new Map<string, number>();
   const original = timer.run.bind(timer);
   timer.run = <T>(name: string, fn: () => T): T => {
     const out = original(name, fn);
-    peaks.push(peakMb());
+    peaks.set(name, peakMb());
     return out;
   };
   const result = synthesize({ intents, outDir: path.join(dir, 'dist') }, timer);
@@ -44,7 +48,7 @@ function run(label: string, size: PlatformSize): void {
 
   console.log(`\n${label}: ${size.tenants} tenants, ${size.workloads} workloads, ${size.flows} flows -> ${docs.length} documents`);
   console.log('phase                     wall (s)  peak RSS (MB)');
-  timer.phases.forEach((p, i) => console.log(`${p.name.padEnd(24)} ${secs(p.ms)}  ${String(peaks[i]).padStart(8)}`));
+  for (const p of timer.phases) console.log(`${p.name.padEnd(24)} ${secs(p.ms)}  ${String(peaks.get(p.name)).padStart(8)}`);
   console.log(`${'total'.padEnd(24)} ${secs(total)}  ${String(peakMb()).padStart(8)}`);
 
   let start = performance.now();
@@ -68,6 +72,12 @@ function run(label: string, size: PlatformSize): void {
   console.log(`ratio to yaml floor: whole synth ${(total / floor).toFixed(2)}x, verification alone ${(verify / floor).toFixed(2)}x`);
   if (cdk8s !== undefined) console.log(`ratio to cdk8s synth: ${(total / cdk8s).toFixed(2)}x`);
   fs.rmSync(dir, { recursive: true, force: true });
+}
+
+if (arg('write-platform')) {
+  const i = process.argv.indexOf('--write-platform');
+  fs.writeFileSync(process.argv[i + 1], stringify(generatePlatform(JSON.parse(process.argv[i + 2]) as PlatformSize), { lineWidth: 0 }));
+  process.exit(0);
 }
 
 const name = value('size', 'M').toUpperCase();
