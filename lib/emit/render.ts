@@ -8,6 +8,8 @@
 import { ApiObject, Chart, Yaml } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { PlainFile } from '../constructs/plain-file';
+import { withFastToJson } from './to-json';
+import { toYamlDocuments } from './yaml';
 
 /** Kinds without a namespace; they go to the cluster-wide file whatever chart made them. */
 const CLUSTER_SCOPED = new Set([
@@ -42,35 +44,53 @@ export class RenderError extends Error {}
 
 /** Renders every chart under `root` into files. Throws `RenderError` on invalid or colliding names. */
 export function renderCharts(root: IConstruct): RenderedFile[] {
+  // One walk of the tree: each ApiObject belongs to its nearest Chart (what `Chart.of` finds), charts
+  // and their objects in construct order, as cdk8s would list them.
+  const charts = new Map<Chart, ApiObject[]>();
+  const plainFiles: PlainFile[] = [];
+  const visit = (c: IConstruct, chart: Chart | undefined): void => {
+    if (Chart.isChart(c)) charts.set((chart = c), []);
+    else if (c instanceof ApiObject) chart && charts.get(chart)!.push(c);
+    else if (PlainFile.isPlainFile(c)) plainFiles.push(c);
+    for (const child of c.node.children) visit(child, chart);
+  };
+  visit(root, undefined);
+
   const files = new Map<string, Manifest[]>();
   const seen = new Map<string, string>();
-  for (const chart of root.node.findAll().filter((c): c is Chart => Chart.isChart(c))) {
-    const explicit = (chart as Chart & { outputFile?: string }).outputFile;
-    const chartFile = explicit ?? `tenants/${chart.namespace ?? chart.node.id}.yaml`;
-    for (const obj of chart.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject && Chart.of(c) === chart)) {
-      const m = obj.toJson() as Manifest;
-      const clusterScoped = CLUSTER_SCOPED.has(m.kind);
-      // A chart's namespace applies to every object in it; cluster-scoped ones must not carry it.
-      if (clusterScoped) delete m.metadata.namespace;
-      checkName(m, obj, seen);
-      // A tenant chart's cluster-scoped objects (its Namespace) gather in one platform file; a chart that
-      // names its file keeps them there.
-      const path = clusterScoped && !explicit ? 'platform/cluster-wide.yaml' : chartFile;
-      if (!files.has(path)) files.set(path, []);
-      files.get(path)!.push(m);
+  withFastToJson(() => {
+    for (const [chart, objects] of charts) {
+      const explicit = (chart as Chart & { outputFile?: string }).outputFile;
+      const chartFile = explicit ?? `tenants/${chart.namespace ?? chart.node.id}.yaml`;
+      for (const obj of objects) {
+        const m = obj.toJson() as Manifest;
+        const clusterScoped = CLUSTER_SCOPED.has(m.kind);
+        // A chart's namespace applies to every object in it; cluster-scoped ones must not carry it.
+        if (clusterScoped) delete m.metadata.namespace;
+        checkName(m, obj, seen);
+        // A tenant chart's cluster-scoped objects (its Namespace) gather in one platform file; a chart that
+        // names its file keeps them there.
+        const path = clusterScoped && !explicit ? 'platform/cluster-wide.yaml' : chartFile;
+        let list = files.get(path);
+        if (!list) files.set(path, (list = []));
+        list.push(m);
+      }
     }
-  }
+  });
   const rendered: RenderedFile[] = [...files.entries()].map(([path, manifests]) => ({ path, manifests: manifests.sort(compareManifests) }));
-  for (const plain of root.node.findAll().filter(PlainFile.isPlainFile)) {
-    if (files.has(plain.path) || rendered.some((f) => f.path === plain.path)) throw new RenderError(`${plain.node.path}: ${plain.path} is rendered twice`);
+  const paths = new Set(files.keys());
+  for (const plain of plainFiles) {
+    if (paths.has(plain.path)) throw new RenderError(`${plain.node.path}: ${plain.path} is rendered twice`);
+    paths.add(plain.path);
     const header = plain.header.map((line) => `# ${line}`.trimEnd() + '\n').join('');
     rendered.push({ path: plain.path, manifests: [], text: header + Yaml.stringify(plain._toDocument()) });
   }
   return rendered.sort((a, b) => (a.path < b.path ? -1 : 1));
 }
 
+/** The file's text: its documents as `Yaml.stringify` writes them (see ./yaml.ts), or a plain file's own text. */
 export function toYaml(file: RenderedFile): string {
-  return file.text ?? Yaml.stringify(...file.manifests);
+  return file.text ?? toYamlDocuments(file.manifests);
 }
 
 function checkName(m: Manifest, obj: ApiObject, seen: Map<string, string>): void {
@@ -84,8 +104,10 @@ function checkName(m: Manifest, obj: ApiObject, seen: Map<string, string>): void
   seen.set(key, obj.node.path);
 }
 
+const KIND_RANK = new Map(KIND_ORDER.map((k, i) => [k, i]));
+const rank = (k: string) => KIND_RANK.get(k) ?? KIND_ORDER.length;
+
 function compareManifests(a: Manifest, b: Manifest): number {
-  const rank = (k: string) => (KIND_ORDER.includes(k) ? KIND_ORDER.indexOf(k) : KIND_ORDER.length);
   return (
     rank(a.kind) - rank(b.kind) ||
     cmp(a.kind, b.kind) ||
