@@ -51,6 +51,11 @@ export type { Permit, PermitTarget } from './project';
 export interface RepoFile {
   path: string;
   text: string;
+  /**
+   * The documents `text` holds, when the caller has them already (synth passes the manifests it has just
+   * written, instead of having every file of dist/ parsed back); parsed from `text` otherwise.
+   */
+  docs?: readonly unknown[];
 }
 
 export type GitOpsCheck = 'ownership' | 'directory' | 'size' | 'project';
@@ -139,7 +144,10 @@ export function checkGitOps(files: readonly RepoFile[], options: GitOpsOptions):
   const paths = [...byPath.keys()].sort();
   const cache = new Map<string, Parsed>();
   const parsed = (p: string): Parsed => {
-    if (!cache.has(p)) cache.set(p, parse(byPath.get(p)!.text));
+    if (!cache.has(p)) {
+      const f = byPath.get(p)!;
+      cache.set(p, f.docs ? { docs: flatten(f.docs), errors: [] } : parse(f.text));
+    }
     return cache.get(p)!;
   };
 
@@ -380,13 +388,20 @@ function parse(text: string): Parsed {
       errors.push(`document ${i + 1}: ${doc.errors[0].message.split('\n')[0]}`);
       return;
     }
-    const value = doc.toJS({ maxAliasCount: 100 }) as unknown;
-    if (value === null || value === undefined) return; // empty document, skipped as Argo CD does
-    // `kind: List` (and *List) objects are flattened into their items, as Argo CD does.
+    docs.push(doc.toJS({ maxAliasCount: 100 }) as unknown);
+  });
+  return { docs: flatten(docs), errors };
+}
+
+/** Documents as Argo CD reads them: empty ones skipped, `kind: List` (and *List) objects flattened into their items. */
+function flatten(values: readonly unknown[]): unknown[] {
+  const docs: unknown[] = [];
+  for (const value of values) {
+    if (value === null || value === undefined) continue;
     if (isObject(value) && typeof value.kind === 'string' && value.kind.endsWith('List') && Array.isArray(value.items)) docs.push(...value.items);
     else docs.push(value);
-  });
-  return { docs, errors };
+  }
+  return docs;
 }
 
 /** Why a document is not a Kubernetes object Argo CD could apply, or undefined if it is one. */
@@ -423,9 +438,17 @@ function instanceOf(file: string): string {
 }
 
 function normalizePath(p: string): string {
-  const n = path.posix.normalize(p.trim() || '.').replace(/^\.\/+/, '').replace(/\/+$/, '');
-  return n === '.' || n === '/' ? '' : n.replace(/^\/+/, '');
+  let n = normalized.get(p);
+  if (n === undefined) {
+    n = path.posix.normalize(p.trim() || '.').replace(/^\.\/+/, '').replace(/\/+$/, '');
+    n = n === '.' || n === '/' ? '' : n.replace(/^\/+/, '');
+    // Every source scans the repository's paths: remember them rather than normalizing each again.
+    if (normalized.size >= 100_000) normalized.clear();
+    normalized.set(p, n);
+  }
+  return n;
 }
+const normalized = new Map<string, string>();
 
 function groupBy<K, V>(items: readonly V[], key: (v: V) => K): Map<K, V[]> {
   const m = new Map<K, V[]>();
