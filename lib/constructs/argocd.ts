@@ -153,8 +153,10 @@ export class ClusterDelivery extends Construct {
       syncPolicy: { ...automated(true, true), syncOptions: syncOptions(platformFiles) },
     });
 
+    const byPath = new Map<string, RenderedFile[]>();
+    for (const f of props.files) byPath.set(f.path, [...(byPath.get(f.path) ?? []), f]);
     for (const t of [...p.tenants].sort((a, b) => (a.name < b.name ? -1 : 1))) {
-      const files = props.files.filter((f) => f.path === `tenants/${t.name}.yaml`);
+      const files = byPath.get(`tenants/${t.name}.yaml`) ?? [];
       project(projects, `tenant-${t.name}`, {
         description: `Tenant ${t.name} on cluster ${c}: its namespace only, no cluster-scoped kind.`,
         destinations: [{ ...destination(t.name) }],

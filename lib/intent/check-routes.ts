@@ -30,7 +30,11 @@ export function checkGatewaysAndRoutes(spec: PlatformSpec, ctx: RouteCheckContex
   duplicates(routeSpecs, ['routes'], 'route', ctx);
 
   const routesByGateway = new Map<string, string[]>();
-  for (const r of routeSpecs) routesByGateway.set(r.gateway, [...(routesByGateway.get(r.gateway) ?? []), r.tenant]);
+  for (const r of routeSpecs) {
+    const tenants = routesByGateway.get(r.gateway);
+    if (tenants) tenants.push(r.tenant);
+    else routesByGateway.set(r.gateway, [r.tenant]);
+  }
   const gateways = gatewaySpecs.map((g, i) => gateway(g, ['gateways', i], routesByGateway.get(g.name) ?? [], ctx));
   const byName = new Map(gateways.map((g) => [g.name, g]));
   const paths = new Map<Route, FieldPath>();
@@ -112,9 +116,9 @@ function route(r: RouteSpec, path: FieldPath, gateways: Map<string, Gateway>, ct
 function routeBackend(b: RouteSpecBackend, path: FieldPath, ctx: RouteCheckContext): RouteBackend | undefined {
   const [tenantName, workloadName] = b.to.split('/');
   const tenant = ctx.tenants.get(tenantName);
-  const all = [...ctx.tenants.values()].flatMap((t) => t.workloads.map((w) => w.id));
   const workload = tenant?.workloads.find((w) => w.name === workloadName);
   if (!workloadName || !workload) {
+    const all = [...ctx.tenants.values()].flatMap((t) => t.workloads.map((w) => w.id));
     ctx.fail([...path, 'to'], `no workload "${b.to}"`, `a backend is tenant/workload; ${didYouMean(b.to, all)}`);
     return undefined;
   }

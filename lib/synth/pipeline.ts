@@ -8,7 +8,7 @@ import { ClusterDelivery } from '../constructs/argocd';
 import { FleetApplicationSet } from '../constructs/argocd-fleet';
 import { ClusterPlatform } from '../constructs/cluster-platform';
 import { RenderError, RenderedFile, renderCharts, toYaml } from '../emit/render';
-import { checkGitOps } from '../gitops/checks';
+import { RepoFile, checkGitOps } from '../gitops/checks';
 import { stageOutput, writeFileIn } from '../emit/write';
 import { checkPlatform } from '../intent/check';
 import { loadIntentsFile } from '../intent/load';
@@ -54,6 +54,7 @@ export interface SynthResult {
   readonly phases: Array<{ name: string; ms: number }>;
 }
 
+/** Wall time per phase; a phase run several times (once per cluster) adds up in one entry. */
 export class PhaseTimer {
   readonly phases: Array<{ name: string; ms: number }> = [];
   run<T>(name: string, fn: () => T): T {
@@ -61,7 +62,10 @@ export class PhaseTimer {
     try {
       return fn();
     } finally {
-      this.phases.push({ name, ms: performance.now() - start });
+      const ms = performance.now() - start;
+      const phase = this.phases.find((p) => p.name === name);
+      if (phase) phase.ms += ms;
+      else this.phases.push({ name, ms });
     }
   }
 }
@@ -80,21 +84,21 @@ export function synthesize(options: SynthOptions, timer = new PhaseTimer()): Syn
  * `VerificationError` (and writes nothing) when the rendered manifests do not do what the intents say.
  */
 export function compilePlatform(platform: Platform, options: CompileOptions = {}, timer = new PhaseTimer()): SynthResult {
-  const built = timer.run('build constructs', () =>
-    platform.clusters.map((c) => {
+  // One cluster at a time, so that only one construct tree is alive: it is needed only until its
+  // manifests are rendered.
+  const rendered = platform.clusters.map((c) => {
+    const { model, app } = timer.run('build constructs', () => {
       const model = forCluster(platform, c);
       const app = new App({ outdir: options.cdk8sOutDir ?? '.cdk8s.out' });
       new ClusterPlatform(app, c.name, { platform: model });
       options.customize?.(app, model);
       return { model, app };
-    }),
-  );
-  const rendered = timer.run('render', () =>
-    built.map(({ model, app }) => {
+    });
+    return timer.run('render', () => {
       const files = renderCharts(app);
       return { model, files, texts: new Map(files.map((f) => [f.path, toYaml(f)])) };
-    }),
-  );
+    });
+  });
   // The analyzer reads the very objects that were serialized, as plain manifests.
   const clusters: ClusterOutput[] = timer.run('verify', () =>
     rendered.map(({ model, files, texts }) => {
@@ -130,11 +134,19 @@ function renderDelivery(platform: Platform, clusters: ClusterOutput[]): Map<stri
   const app = new App({ outdir: '.cdk8s.out' });
   for (const c of clusters) new ClusterDelivery(app, c.cluster.cluster.name, { platform: c.cluster, gitops, files: c.files });
   if (gitops.fleet) new FleetApplicationSet(app, 'fleet', { platform: platform.name, gitops });
-  for (const f of renderCharts(app)) texts.set(f.path, toYaml(f));
-  const repo = [
-    ...clusters.flatMap((c) => [...c.texts].map(([file, text]) => ({ path: `dist/${c.cluster.cluster.name}/${file}`, text }))),
-    ...[...texts].map(([file, text]) => ({ path: `argocd/${file}`, text })),
+  const argocdFiles = renderCharts(app);
+  for (const f of argocdFiles) texts.set(f.path, toYaml(f));
+  // The checks get the documents of each manifest file as well as its text, so that they need not parse
+  // back the YAML just written from them (byte for byte what Yaml.stringify writes, see emit/yaml.ts).
+  const docsOf = (files: readonly RenderedFile[]) => new Map(files.filter((f) => f.text === undefined).map((f) => [f.path, f.manifests]));
+  const repo: RepoFile[] = [
+    ...clusters.flatMap((c) => {
+      const docs = docsOf(c.files);
+      return [...c.texts].map(([file, text]) => ({ path: `dist/${c.cluster.cluster.name}/${file}`, text, docs: docs.get(file) }));
+    }),
   ];
+  const argocdDocs = docsOf(argocdFiles);
+  for (const [file, text] of texts) repo.push({ path: `argocd/${file}`, text, docs: argocdDocs.get(file) });
   const problems = checkGitOps(repo, { repoURL: gitops.repoURL });
   if (problems.length) throw new RenderError(`the Argo CD delivery is inconsistent:\n${problems.map((p) => `  - ${p.check}: ${p.message}`).join('\n')}`);
   return texts;
