@@ -142,6 +142,7 @@ export function checkGitOps(files: readonly RepoFile[], options: GitOpsOptions):
   const repo = normalizeGitURL(options.repoURL);
   const byPath = new Map(files.map((f) => [normalizePath(f.path), f]));
   const paths = [...byPath.keys()].sort();
+  const dirs = directories(paths);
   const cache = new Map<string, Parsed>();
   const parsed = (p: string): Parsed => {
     if (!cache.has(p)) {
@@ -181,11 +182,11 @@ export function checkGitOps(files: readonly RepoFile[], options: GitOpsOptions):
       }
       if (src.directory && (src.helm || src.kustomize || src.plugin))
         report('directory', `${app.label}: source ${base || '.'} has a directory block and a ${src.helm ? 'helm' : src.kustomize ? 'kustomize' : 'plugin'} block; Argo CD refuses multiple source types`);
-      for (const p of scannedPaths(src, paths)) {
+      for (const p of scannedPaths(src, dirs)) {
         const tool = TOOL_FILES.get(path.posix.basename(p));
         if (tool) report('directory', `${p}: ${app.label} syncs ${base || '.'} as a directory, which must hold no ${path.posix.basename(p)}: Argo CD would render it with ${tool} or read it as a manifest`);
       }
-      const selected = syncedPaths(src, paths);
+      const selected = selectedPaths(src, dirs);
       if (selected.length === 0) report('directory', `${app.label}: directory source ${base || '.'}${src.directory?.include ? ` (include '${src.directory.include}')` : ''} selects no file`);
       for (const p of selected) {
         if (p.endsWith('.jsonnet')) {
@@ -237,13 +238,14 @@ export function checkGitOps(files: readonly RepoFile[], options: GitOpsOptions):
 
   // Projects.
   const occurrencesOf = groupBy(occurrences, (o) => o.app);
+  const projectsByName = groupBy(projects, (p) => projectName(p.obj));
   for (const app of apps) {
     if (!app.project) {
       report('project', `${app.label} names no spec.project; Argo CD would use 'default', which bulkhead never uses`);
       continue;
     }
     if (app.project === 'default') report('project', `${app.label} uses the AppProject 'default', which allows everything; bulkhead confines every Application to its own project`);
-    const candidates = projects.filter((p) => projectName(p.obj) === app.project);
+    const candidates = projectsByName.get(app.project) ?? [];
     const proj = (candidates.find((p) => p.instance === app.instance) ?? candidates[0])?.obj;
     if (!proj) {
       if (app.project !== 'default') report('project', `${app.label} names AppProject ${app.project}, which is not rendered under argocd/`);
@@ -267,9 +269,13 @@ export function checkGitOps(files: readonly RepoFile[], options: GitOpsOptions):
 
 /** The repository paths (sorted) a directory source reads out of `paths`, as Argo CD's repo server selects them. */
 export function syncedPaths(source: DirectorySource, paths: readonly string[]): string[] {
+  return selectedPaths(source, directories(paths));
+}
+
+function selectedPaths(source: DirectorySource, dirs: DirectoryIndex): string[] {
   const base = normalizePath(source.path ?? '');
   const { include, exclude } = source.directory ?? {};
-  return scannedPaths(source, paths).filter((p) => {
+  return scannedPaths(source, dirs).filter((p) => {
     const rel = base ? p.slice(base.length + 1) : p;
     if (!MANIFEST_FILE.test(path.posix.basename(rel))) return false;
     if (exclude && argoGlobMatch(exclude, rel)) return false;
@@ -278,14 +284,32 @@ export function syncedPaths(source: DirectorySource, paths: readonly string[]): 
 }
 
 /** Every file in the directories a source walks: its path, and below it with recurse. */
-function scannedPaths(source: DirectorySource, paths: readonly string[]): string[] {
+function scannedPaths(source: DirectorySource, dirs: DirectoryIndex): string[] {
   const base = normalizePath(source.path ?? '');
   const recurse = source.directory?.recurse === true;
-  return paths
-    .map(normalizePath)
-    .filter((p) => (base === '' || p.startsWith(`${base}/`)) && (recurse || !p.slice(base ? base.length + 1 : 0).includes('/')))
-    .sort();
+  return [...((recurse ? dirs.below : dirs.directly).get(base) ?? [])].sort();
 }
+
+/**
+ * The (normalized) paths by the directory they are directly in, and by every directory they are below
+ * ('' holds the whole repository): checkGitOps builds it once, since every source of every Application
+ * scans the same repository and filtering it for each was quadratic in the number of tenants.
+ */
+interface DirectoryIndex {
+  directly: Map<string, string[]>;
+  below: Map<string, string[]>;
+}
+function directories(paths: readonly string[]): DirectoryIndex {
+  const index: DirectoryIndex = { directly: new Map(), below: new Map() };
+  const add = (m: Map<string, string[]>, dir: string, p: string) => (m.get(dir) ?? m.set(dir, []).get(dir)!).push(p);
+  for (const p of paths.map(normalizePath)) {
+    add(index.directly, p.includes('/') ? p.slice(0, p.lastIndexOf('/')) : '', p);
+    add(index.below, '', p);
+    for (let i = p.indexOf('/'); i > 0; i = p.indexOf('/', i + 1)) add(index.below, p.slice(0, i), p);
+  }
+  return index;
+}
+
 
 function isDirectorySource(src: Source, multiSource: boolean): boolean {
   if (src.chart) return false;
