@@ -41,7 +41,7 @@
  */
 import * as path from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { argoGlobMatch } from './glob';
+import { argoGlobMatch, isLiteralPattern } from './glob';
 import { CLUSTER_SCOPED_KINDS, destinationPermits, IN_CLUSTER_NAME, IN_CLUSTER_SERVER, isClusterScoped, normalizeGitURL, projectName, projectPermits, sourcePermits } from './project';
 
 export { CLUSTER_SCOPED_KINDS, projectPermits, isClusterScoped };
@@ -182,7 +182,7 @@ export function checkGitOps(files: readonly RepoFile[], options: GitOpsOptions):
       }
       if (src.directory && (src.helm || src.kustomize || src.plugin))
         report('directory', `${app.label}: source ${base || '.'} has a directory block and a ${src.helm ? 'helm' : src.kustomize ? 'kustomize' : 'plugin'} block; Argo CD refuses multiple source types`);
-      for (const p of scannedPaths(src, dirs)) {
+      for (const p of scannedPaths(src, dirs, true)) {
         const tool = TOOL_FILES.get(path.posix.basename(p));
         if (tool) report('directory', `${p}: ${app.label} syncs ${base || '.'} as a directory, which must hold no ${path.posix.basename(p)}: Argo CD would render it with ${tool} or read it as a manifest`);
       }
@@ -275,7 +275,7 @@ export function syncedPaths(source: DirectorySource, paths: readonly string[]): 
 function selectedPaths(source: DirectorySource, dirs: DirectoryIndex): string[] {
   const base = normalizePath(source.path ?? '');
   const { include, exclude } = source.directory ?? {};
-  return scannedPaths(source, dirs).filter((p) => {
+  return literalInclude(source, dirs).filter((p) => {
     const rel = base ? p.slice(base.length + 1) : p;
     if (!MANIFEST_FILE.test(path.posix.basename(rel))) return false;
     if (exclude && argoGlobMatch(exclude, rel)) return false;
@@ -283,11 +283,27 @@ function selectedPaths(source: DirectorySource, dirs: DirectoryIndex): string[] 
   });
 }
 
-/** Every file in the directories a source walks: its path, and below it with recurse. */
-function scannedPaths(source: DirectorySource, dirs: DirectoryIndex): string[] {
+/**
+ * The scanned paths an include pattern can select: with a literal pattern (each tenant's Application
+ * includes its own file), only `<path>/<include>`, looked up rather than compared with every file of the
+ * directory (which was quadratic in tenants); without one, every scanned path.
+ */
+function literalInclude(source: DirectorySource, dirs: DirectoryIndex): string[] {
+  const include = source.directory?.include;
+  if (!include || !isLiteralPattern(include)) return scannedPaths(source, dirs);
+  const base = normalizePath(source.path ?? '');
+  // Directly in the directory, a relative path has no '/'.
+  if (source.directory?.recurse !== true && include.includes('/')) return [];
+  const full = base ? `${base}/${include}` : include;
+  return new Array<string>(dirs.count.get(full) ?? 0).fill(full);
+}
+
+/** Every file in the directories a source walks: its path, and below it with recurse (or only the files of TOOL_FILES). */
+function scannedPaths(source: DirectorySource, dirs: DirectoryIndex, tools = false): string[] {
   const base = normalizePath(source.path ?? '');
   const recurse = source.directory?.recurse === true;
-  return [...((recurse ? dirs.below : dirs.directly).get(base) ?? [])].sort();
+  const index = tools ? dirs.tools : dirs;
+  return [...((recurse ? index.below : index.directly).get(base) ?? [])].sort();
 }
 
 /**
@@ -295,21 +311,29 @@ function scannedPaths(source: DirectorySource, dirs: DirectoryIndex): string[] {
  * ('' holds the whole repository): checkGitOps builds it once, since every source of every Application
  * scans the same repository and filtering it for each was quadratic in the number of tenants.
  */
-interface DirectoryIndex {
+interface PathsByDirectory {
   directly: Map<string, string[]>;
   below: Map<string, string[]>;
 }
+interface DirectoryIndex extends PathsByDirectory {
+  /** The same for the files that make Argo CD use another tool (TOOL_FILES). */
+  tools: PathsByDirectory;
+  /** How often each normalized path occurs. */
+  count: Map<string, number>;
+}
 function directories(paths: readonly string[]): DirectoryIndex {
-  const index: DirectoryIndex = { directly: new Map(), below: new Map() };
+  const index: DirectoryIndex = { directly: new Map(), below: new Map(), tools: { directly: new Map(), below: new Map() }, count: new Map() };
   const add = (m: Map<string, string[]>, dir: string, p: string) => (m.get(dir) ?? m.set(dir, []).get(dir)!).push(p);
   for (const p of paths.map(normalizePath)) {
-    add(index.directly, p.includes('/') ? p.slice(0, p.lastIndexOf('/')) : '', p);
-    add(index.below, '', p);
-    for (let i = p.indexOf('/'); i > 0; i = p.indexOf('/', i + 1)) add(index.below, p.slice(0, i), p);
+    index.count.set(p, (index.count.get(p) ?? 0) + 1);
+    for (const by of TOOL_FILES.has(path.posix.basename(p)) ? [index, index.tools] : [index]) {
+      add(by.directly, p.includes('/') ? p.slice(0, p.lastIndexOf('/')) : '', p);
+      add(by.below, '', p);
+      for (let i = p.indexOf('/'); i > 0; i = p.indexOf('/', i + 1)) add(by.below, p.slice(0, i), p);
+    }
   }
   return index;
 }
-
 
 function isDirectorySource(src: Source, multiSource: boolean): boolean {
   if (src.chart) return false;

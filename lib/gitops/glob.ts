@@ -52,13 +52,14 @@ function minimatch(text: string, pattern: string, options: MinimatchOptions): bo
 }
 const FILEPATH_OPTIONS: MinimatchOptions = { ...OPTIONS, nobrace: true, noglobstar: true };
 
-/** Patterns with no glob syntax at all, which match exactly the text they spell (in gobwas and in minimatch). */
-const LITERAL = /^[A-Za-z0-9._\-/]*$/;
+/** Whether a pattern has no glob syntax at all, so that it matches exactly the text it spells (in gobwas and in minimatch). */
+export function isLiteralPattern(pattern: string): boolean {
+  return /^[A-Za-z0-9._\-/]*$/.test(pattern);
+}
 
 /** gobwas/glob without separators: Argo CD's `glob.Match(pattern, text)` (include/exclude, destinations). */
 export function argoGlobMatch(pattern: string, text: string): boolean {
-  // Each tenant's Application includes its own file: checked against every file of the directory.
-  if (LITERAL.test(pattern)) return pattern === text;
+  if (isLiteralPattern(pattern)) return pattern === text;
   return minimatch(ANCHOR + text.split('/').join(SLASH), ANCHOR + pattern.split('/').join(SLASH), OPTIONS);
 }
 
