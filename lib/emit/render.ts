@@ -50,8 +50,9 @@ export function renderCharts(root: IConstruct): RenderedFile[] {
   const plainFiles: PlainFile[] = [];
   const visit = (c: IConstruct, chart: Chart | undefined): void => {
     if (Chart.isChart(c)) charts.set((chart = c), []);
-    else if (c instanceof ApiObject) chart && charts.get(chart)!.push(c);
-    else if (PlainFile.isPlainFile(c)) plainFiles.push(c);
+    else if (c instanceof ApiObject) {
+      if (chart) charts.get(chart)!.push(c);
+    } else if (PlainFile.isPlainFile(c)) plainFiles.push(c);
     for (const child of c.node.children) visit(child, chart);
   };
   visit(root, undefined);

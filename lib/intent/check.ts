@@ -52,6 +52,7 @@ export function checkPlatform(spec: PlatformSpec, source?: SourceMap): Platform 
 class Checker {
   private readonly problems: Diagnostic[] = [];
   private readonly tenantsByName = new Map<string, Tenant>();
+  private readonly workloadsByName = new Map<Tenant, Map<string, Workload[]>>();
 
   constructor(
     private readonly spec: PlatformSpec,
@@ -207,7 +208,7 @@ class Checker {
       if (!tenant.workloads.length) this.fail(path, `tenant "${tenantName}" has no workloads`, 'add workloads to the tenant or remove this reference.');
       return { tenant: tenantName };
     }
-    if (!tenant.workloads.some((w) => w.name === workloadName)) {
+    if (!this.workloadsNamed(tenant).has(workloadName)) {
       const all = [...this.tenantsByName.values()].flatMap((t) => t.workloads.map((w) => w.id));
       this.fail(path, `no workload "${workloadName}" in tenant "${tenantName}"`, didYouMean(ref, all));
       return undefined;
@@ -217,7 +218,19 @@ class Checker {
 
   private workloadsOf(e: Endpoint): Workload[] {
     const tenant = this.tenantsByName.get(e.tenant);
-    return tenant ? tenant.workloads.filter((w) => !e.workload || w.name === e.workload) : [];
+    if (!tenant) return [];
+    return e.workload ? [...(this.workloadsNamed(tenant).get(e.workload) ?? [])] : [...tenant.workloads];
+  }
+
+  /** The tenant's workloads by name, built once per tenant: every flow looks up both of its ends. */
+  private workloadsNamed(tenant: Tenant): Map<string, Workload[]> {
+    let byName = this.workloadsByName.get(tenant);
+    if (!byName) {
+      byName = new Map();
+      for (const w of tenant.workloads) byName.set(w.name, [...(byName.get(w.name) ?? []), w]);
+      this.workloadsByName.set(tenant, byName);
+    }
+    return byName;
   }
 
   private portRef(ref: PortRefSpec, path: FieldPath, destination?: Endpoint): PortSelector | undefined {
