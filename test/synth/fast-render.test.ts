@@ -2,7 +2,8 @@
  * The fast render path writes exactly what cdk8s writes: `toYamlDocuments` against cdk8s's
  * `Yaml.stringify` on random documents full of YAML's traps, and `withFastToJson` against cdk8s's own
  * `toJson()` on every object of the example platform and on objects that use what cdk8s resolves
- * (Lazy, IntOrString, Quantity, implicit tokens, JSON patches, custom resolvers).
+ * (Lazy, IntOrString, Quantity, implicit tokens, JSON patches, custom resolvers); and the gitops checks
+ * find the same problems from the rendered documents as from the text they would otherwise parse.
  */
 import { ApiObject, App, Chart, JsonPatch, Lazy, ResolutionContext, Yaml } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
@@ -10,10 +11,12 @@ import fc from 'fast-check';
 import * as path from 'node:path';
 import { ClusterPlatform } from '../../lib/constructs/cluster-platform';
 import { withFastToJson } from '../../lib/emit/to-json';
+import { RepoFile, checkGitOps } from '../../lib/gitops/checks';
 import { toYamlDocument, toYamlDocuments } from '../../lib/emit/yaml';
 import { checkPlatform } from '../../lib/intent/check';
 import { loadIntentsFile } from '../../lib/intent/load';
 import { forCluster } from '../../lib/model/platform';
+import { synthesize } from '../../lib/synth/pipeline';
 
 /** Strings YAML 1.1 reads as something else, or that need quotes or fall back for other reasons. */
 const TRAPS = [
@@ -132,4 +135,26 @@ test('withFastToJson restores toJson, also when rendering throws', () => {
     }),
   ).toThrow('boom');
   expect(ApiObject.prototype.toJson).toBe(original);
+});
+
+test('the gitops checks find the same problems from the rendered documents as from the text', () => {
+  const result = synthesize({ intents: path.join(__dirname, '../../platform.yaml'), dryRun: true });
+  const textOnly: RepoFile[] = [
+    ...result.clusters.flatMap((c) => [...c.texts].map(([file, text]) => ({ path: `dist/${c.cluster.cluster.name}/${file}`, text }))),
+    ...[...result.delivery].map(([file, text]) => ({ path: `argocd/${file}`, text })),
+  ];
+  // Break it on purpose: an object under no Application, one synced twice, a values file in a synced directory.
+  const dev = result.clusters.find((c) => c.cluster.cluster.name === 'dev')!;
+  const tenantFile = dev.files.find((f) => f.path.startsWith('tenants/'))!;
+  const extra = [
+    { path: 'dist/dev/unowned/extra.yaml', docs: [tenantFile.manifests[0]] },
+    { path: 'dist/dev/platform/copy.yaml', docs: [tenantFile.manifests[1]] },
+    { path: 'dist/dev/platform/values.yaml', docs: [{ hubble: { enabled: true } }] },
+  ].map((f) => ({ ...f, text: Yaml.stringify(...f.docs) }));
+  const docsOf = new Map(result.clusters.flatMap((c) => c.files.filter((f) => f.text === undefined).map((f) => [`dist/${c.cluster.cluster.name}/${f.path}`, f.manifests] as const)));
+  const withDocs: RepoFile[] = [...textOnly.map((f) => ({ ...f, docs: docsOf.get(f.path) })), ...extra];
+  const repoURL = result.platform.gitops!.repoURL;
+  const problems = checkGitOps([...textOnly, ...extra.map(({ path, text }) => ({ path, text }))], { repoURL });
+  expect(problems.map((p) => p.check)).toEqual(expect.arrayContaining(['directory', 'ownership', 'ownership', 'project']));
+  expect(checkGitOps(withDocs, { repoURL })).toEqual(problems);
 });
