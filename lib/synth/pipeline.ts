@@ -87,17 +87,18 @@ export function compilePlatform(platform: Platform, options: CompileOptions = {}
   // One cluster at a time, so that only one construct tree is alive: it is needed only until its
   // manifests are rendered.
   const rendered = platform.clusters.map((c) => {
-    const { model, app } = timer.run('build constructs', () => {
-      const model = forCluster(platform, c);
+    const model = forCluster(platform, c);
+    let app: App | undefined = timer.run('build constructs', () => {
       const app = new App({ outdir: options.cdk8sOutDir ?? '.cdk8s.out' });
       new ClusterPlatform(app, c.name, { platform: model });
       options.customize?.(app, model);
-      return { model, app };
+      return app;
     });
-    return timer.run('render', () => {
-      const files = renderCharts(app);
-      return { model, files, texts: new Map(files.map((f) => [f.path, toYaml(f)])) };
-    });
+    const files = timer.run('render', () => renderCharts(app!));
+    // The manifests share nothing with the constructs: from here on the tree is garbage, also while
+    // the YAML is written.
+    app = undefined;
+    return timer.run('render', () => ({ model, files, texts: new Map(files.map((f) => [f.path, toYaml(f)])) }));
   });
   // The analyzer reads the very objects that were serialized, as plain manifests.
   const clusters: ClusterOutput[] = timer.run('verify', () =>

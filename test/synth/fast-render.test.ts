@@ -151,7 +151,7 @@ test('the gitops checks find the same problems from the rendered documents as fr
     { path: 'dist/dev/platform/copy.yaml', docs: [tenantFile.manifests[1]] },
     { path: 'dist/dev/platform/values.yaml', docs: [{ hubble: { enabled: true } }] },
   ].map((f) => ({ ...f, text: Yaml.stringify(...f.docs) }));
-  const docsOf = new Map(result.clusters.flatMap((c) => c.files.filter((f) => f.text === undefined).map((f) => [`dist/${c.cluster.cluster.name}/${f.path}`, f.manifests] as const)));
+  const docsOf = new Map<string, readonly unknown[]>(result.clusters.flatMap((c) => c.files.filter((f) => f.text === undefined).map((f) => [`dist/${c.cluster.cluster.name}/${f.path}`, f.manifests] as const)));
   const withDocs: RepoFile[] = [...textOnly.map((f) => ({ ...f, docs: docsOf.get(f.path) })), ...extra];
   const repoURL = result.platform.gitops!.repoURL;
   const problems = checkGitOps([...textOnly, ...extra.map(({ path, text }) => ({ path, text }))], { repoURL });
