@@ -39,9 +39,12 @@ export function connectivityReport(v: Verification, platform: Platform): string 
   );
 
   out.push('## Diagram', '', '```mermaid', 'flowchart LR');
+  // Grouped once: filtering every workload and connection per tenant grew with tenants x connections.
+  const workloadsByTenant = groupBy(workloads, (w) => w.namespace);
+  const connectionsByTenant = groupBy(connections, (c) => tenantOf(c.from));
   for (const t of tenants) {
     out.push(`  subgraph t_${nodeId(t).slice(2)}["${t}"]`);
-    for (const w of workloads.filter((x) => x.namespace === t)) out.push(`    ${nodeId(w.id)}["${w.name}"]`);
+    for (const w of workloadsByTenant.get(t) ?? []) out.push(`    ${nodeId(w.id)}["${w.name}"]`);
     out.push('  end');
   }
   const targets = [...new Set(egress.map(externalTarget))].sort();
@@ -53,7 +56,7 @@ export function connectivityReport(v: Verification, platform: Platform): string 
   out.push('## Allowed connections', '');
   if (!connections.length) out.push('None: every workload is isolated.', '');
   for (const t of tenants) {
-    const from = connections.filter((c) => tenantOf(c.from) === t);
+    const from = connectionsByTenant.get(t) ?? [];
     if (!from.length) continue;
     out.push(`### From ${t}`, '', '| from | to | ports | requests | flow |', '|---|---|---|---|---|');
     for (const c of from) {
@@ -123,6 +126,17 @@ function gatewaySection(v: Verification, platform: Platform, cluster: string): s
         }
       }
     out.push('');
+  }
+  return out;
+}
+
+function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const list = out.get(k);
+    if (list) list.push(item);
+    else out.set(k, [item]);
   }
   return out;
 }
