@@ -12,7 +12,7 @@
  */
 import { Cluster, NAME_LABEL, Workload, compareStrings, get, groupOf, str } from './cluster';
 import { AnalysisInputError, SourceLocation, formatLocation } from './errors';
-import { Inventory, buildInventory } from './inventory';
+import { Inventory, buildInventory, expandLists } from './inventory';
 import type { SourcedObject } from './load';
 import type { Peer, PortSpec, SourcedManifest } from './policy';
 import { MAX_PORT, MIN_PORT, PortMap, Protocol, allPorts, isEmptyPorts, isProtocol, normalizeRanges, portsContain, subtractPorts, unionPorts } from './ports';
@@ -382,7 +382,7 @@ function readGatewayObjects(objects: readonly SourcedObject[]): GatewayInput {
     if (prior) throw new AnalysisInputError(`${where}: ${kind} ${id} is defined twice (also ${formatLocation(prior)})`);
     sources.set(`${kind} ${id}`, source);
   };
-  for (const m of manifests(objects)) {
+  for (const m of expandLists(objects)) {
     const kind = m.object.kind;
     const group = groupOf(m.object);
     if (kind === 'Service' && (group === undefined || group === '')) {
@@ -408,23 +408,6 @@ function readGatewayObjects(objects: readonly SourcedObject[]): GatewayInput {
   }
   inputs.set(objects, { objects: objects.map((o) => o.object), input });
   return input;
-}
-
-/** Top-level objects plus the items of `List`s (as inventory.ts reads them). */
-function manifests(objects: readonly SourcedObject[]): SourcedManifest[] {
-  const out: SourcedManifest[] = [];
-  for (const o of objects) {
-    const base: SourceLocation = o.line !== undefined ? { file: o.file, index: o.index, line: o.line } : { file: o.file, index: o.index };
-    if (!isRecord(o.object) || typeof o.object.kind !== 'string') continue;
-    if (o.object.kind.endsWith('List') && Array.isArray(o.object.items)) {
-      o.object.items.forEach((item: unknown, i) => {
-        if (isRecord(item) && typeof item.kind === 'string') out.push({ object: item, source: { ...base, item: i } });
-      });
-    } else {
-      out.push({ object: o.object, source: base });
-    }
-  }
-  return out;
 }
 
 function identify(m: SourcedManifest, kind: string): { id: string; namespace: string; where: string } {

@@ -49,7 +49,7 @@ function compileInventory(objects: readonly SourcedObject[]): Inventory {
  * `kind: List` and any `*List` with `items` (what `kubectl get -o yaml` prints) contribute their items;
  * anything that is not an object with a string kind is not a Kubernetes object and is skipped.
  */
-function expandLists(objects: readonly SourcedObject[]): SourcedManifest[] {
+export function expandLists(objects: readonly SourcedObject[]): SourcedManifest[] {
   const out: SourcedManifest[] = [];
   for (const o of objects) {
     const base: SourceLocation = o.line !== undefined ? { file: o.file, index: o.index, line: o.line } : { file: o.file, index: o.index };
