@@ -4,27 +4,16 @@
  * NetworkPolicy on the gateway's namespace instead (which Cilium's Envoy traffic never matches), the
  * ReferenceGrant missing, and a workload opened to the gateway that no route uses.
  */
-import { Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { CiliumNetworkPolicy } from '../../imports/cilium-network-policy-cilium.io';
 import { CiliumPolicy } from '../../lib/constructs/cilium-policy';
 import { ReferenceGrants } from '../../lib/constructs/http-route';
 import { synthesize } from '../../lib/synth/pipeline';
-import { VerificationError } from '../../lib/verify/verify';
+import { chartOf, failure } from '../support/broken';
 import { synth, treeDigest, workspace } from '../support/workspace';
 
 afterEach(() => jest.restoreAllMocks());
 
-function failure(run: () => unknown): VerificationError {
-  try {
-    run();
-  } catch (e) {
-    if (e instanceof VerificationError) return e;
-    throw e;
-  }
-  throw new Error('synth passed verification, but the output was broken on purpose');
-}
-const chartOf = (app: { node: { findAll(): unknown[] } }, ns: string) => app.node.findAll().find((c): c is Chart => Chart.isChart(c as Chart) && (c as Chart).namespace === ns)!;
 
 test("without the backend admission the route's backends are unreachable, and dist/ stays as it was", () => {
   const ws = workspace();

@@ -4,24 +4,14 @@
  * AND was meant; a hand-added allow-all) and synth must refuse, naming the pair and the policy,
  * while dist/ stays as it was.
  */
-import { Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { PolicyPeer } from '../../lib/constructs/policy-peer';
 import { synthesize } from '../../lib/synth/pipeline';
-import { VerificationError } from '../../lib/verify/verify';
+import { chartOf, failure } from '../support/broken';
 import { exampleText, synth, treeDigest, workspace } from '../support/workspace';
 
 afterEach(() => jest.restoreAllMocks());
 
-function failure(run: () => unknown): VerificationError {
-  try {
-    run();
-  } catch (e) {
-    if (e instanceof VerificationError) return e;
-    throw e;
-  }
-  throw new Error('synth passed verification, but the output was broken on purpose');
-}
 
 test('dropping the namespaceSelector from peers leaves declared flows blocked', () => {
   const original = PolicyPeer.prototype._toKube;
@@ -58,7 +48,7 @@ test('a hand-written allow-all policy fails synth and dist/ stays as it was', ()
       intents: ws.intents,
       customize: (app) => {
         // Both ends must allow, so the mistake needs an allow-all on each side to open the path.
-        const chart = (ns: string) => app.node.findAll().find((c): c is Chart => Chart.isChart(c) && c.namespace === ns)!;
+        const chart = (ns: string) => chartOf(app, ns);
         new k8s.KubeNetworkPolicy(chart('patient-data'), 'allow-all', {
           metadata: { name: 'allow-all-ingress', namespace: 'patient-data' },
           spec: { podSelector: {}, policyTypes: ['Ingress'], ingress: [{}] },
@@ -89,7 +79,7 @@ test('on a cluster without Cilium, allow-alls across a guardrail are reported as
       dryRun: true,
       customize: (app, model) => {
         if (model.cluster.cni !== 'generic') return;
-        const chart = (ns: string) => app.node.findAll().find((c): c is Chart => Chart.isChart(c) && c.namespace === ns)!;
+        const chart = (ns: string) => chartOf(app, ns);
         new k8s.KubeNetworkPolicy(chart('patient-data'), 'allow-all', { metadata: { name: 'allow-all-ingress', namespace: 'patient-data' }, spec: { podSelector: {}, policyTypes: ['Ingress'], ingress: [{}] } });
         new k8s.KubeNetworkPolicy(chart('billing'), 'allow-all', { metadata: { name: 'allow-all-egress', namespace: 'billing' }, spec: { podSelector: {}, policyTypes: ['Egress'], egress: [{}] } });
       },

@@ -4,26 +4,15 @@
  * policy map that would overflow. Each is made on purpose; synth must refuse with a clear message.
  */
 import { k8s } from 'cdk8s-plus-28';
-import { Chart } from 'cdk8s';
 import { CiliumPolicy } from '../../lib/constructs/cilium-policy';
 import { GuardrailPolicy } from '../../lib/constructs/guardrail-policy';
 import { synthesize } from '../../lib/synth/pipeline';
-import { VerificationError } from '../../lib/verify/verify';
+import { chartOf, failure } from '../support/broken';
 import { exampleText, synth, treeDigest, workspace } from '../support/workspace';
 
 afterEach(() => jest.restoreAllMocks());
 
-function failure(run: () => unknown): VerificationError {
-  try {
-    run();
-  } catch (e) {
-    if (e instanceof VerificationError) return e;
-    throw e;
-  }
-  throw new Error('synth passed verification, but the output was broken on purpose');
-}
 
-const tenantChart = (app: { node: { findAll(): unknown[] } }, ns: string) => app.node.findAll().find((c): c is Chart => Chart.isChart(c as Chart) && (c as Chart).namespace === ns)!;
 
 test('an L4 rule that also opens the HTTP port lifts the restriction, and the verifier says so', () => {
   const ws = workspace();
@@ -32,7 +21,7 @@ test('an L4 rule that also opens the HTTP port lifts the restriction, and the ve
       intents: ws.intents,
       dryRun: true,
       customize: (app) => {
-        new k8s.KubeNetworkPolicy(tenantChart(app, 'patient-data'), 'l4-too', {
+        new k8s.KubeNetworkPolicy(chartOf(app, 'patient-data'), 'l4-too', {
           metadata: { name: 'records-api-l4', namespace: 'patient-data' },
           spec: {
             podSelector: { matchLabels: { 'bulkhead.dev/workload': 'records-api' } },
