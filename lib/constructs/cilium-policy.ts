@@ -15,7 +15,8 @@
  *
  * Why FQDN egress carries its own DNS rule: Cilium learns a name's addresses only by proxying the
  * workload's DNS queries, which needs an L7 DNS rule on the same endpoints (the namespace default deny
- * already opens port 53 at L4; this rule adds the proxy, it does not widen anything).
+ * already opens port 53 over UDP and TCP at L4; this rule, on exactly those two, adds the proxy and widens
+ * nothing. Cilium's `ANY` would also cover SCTP/53).
  */
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
@@ -34,6 +35,9 @@ import { TENANT_LABEL, WORKLOAD_LABEL, workloadLabels } from './labels';
 
 /** Cilium's label for a pod's namespace; set by Cilium from the namespace name, not editable by tenants. */
 export const CILIUM_NAMESPACE_LABEL = 'k8s:io.kubernetes.pod.namespace';
+
+/** The protocols of port 53 that the DNS proxy rule covers: those the namespace default deny opens. */
+const DNS_PROTOCOLS = [EgressProtocol.UDP, EgressProtocol.TCP];
 
 /** An in-cluster peer of a Cilium rule: pods always selected together with their namespace. */
 export class CiliumPeer {
@@ -63,10 +67,6 @@ export class CiliumPort {
   static tcp(port: number): CiliumPort {
     return CiliumPort.range(port, port, 'TCP');
   }
-  /** Both UDP and TCP (Cilium's `ANY`), as DNS needs. */
-  static any(port: number): CiliumPort {
-    return new CiliumPort(port, port, 'ANY');
-  }
   static range(from: number, to: number, protocol: Protocol = 'TCP'): CiliumPort {
     return new CiliumPort(from, to, protocol);
   }
@@ -76,7 +76,7 @@ export class CiliumPort {
   private constructor(
     public readonly from: number,
     public readonly to: number,
-    public readonly protocol: Protocol | 'ANY',
+    public readonly protocol: Protocol,
   ) {
     if (!Number.isInteger(from) || from < 1 || to > 65535 || to < from) throw new Error(`invalid port range ${from}-${to}`);
     this.key = `${protocol}:${String(from).padStart(5, '0')}-${String(to).padStart(5, '0')}`;
@@ -184,7 +184,8 @@ export class CiliumPolicy extends Construct {
     if (this.fqdnEgress.size) {
       egress.push({
         toEndpoints: [CiliumPeer.kubeDns()._toKube()],
-        toPorts: [{ ports: [{ port: '53', protocol: EgressProtocol.ANY }], rules: { dns: [{ matchPattern: '*' }] } }],
+        // UDP and TCP, exactly what the namespace default deny opens: Cilium's ANY would add SCTP/53.
+        toPorts: [{ ports: DNS_PROTOCOLS.map((protocol) => ({ port: '53', protocol })), rules: { dns: [{ matchPattern: '*' }] } }],
       });
       for (const r of byKey(this.fqdnEgress)) {
         egress.push({

@@ -24,10 +24,11 @@ import {
 } from '../analysis';
 import { formatLocation } from '../intent/diagnostics';
 import { ClusterPlatform, Guardrail, HttpRule, Tenant, selectsTenant, tenantsSelected } from '../model/platform';
+import { CLUSTER_DNS_ID, CLUSTER_DNS_OBJECTS, DNS_ALLOWED } from './cluster-dns';
 import { Expectation, describeFlow, expectedConnectivity, externalKey, httpPortKey, httpRuleKey, pairKey } from './expected';
 
 export interface Finding {
-  readonly kind: 'missing' | 'unexpected' | 'guardrail' | 'workloads' | 'external' | 'http' | 'policy-map' | 'route';
+  readonly kind: 'missing' | 'unexpected' | 'guardrail' | 'workloads' | 'external' | 'http' | 'dns' | 'policy-map' | 'route';
   readonly message: string;
 }
 
@@ -63,10 +64,13 @@ export class VerificationError extends Error {
   }
 }
 
-export function verifyCluster(platform: ClusterPlatform, objects: readonly SourcedObject[]): Verification {
-  const connectivity = analyze(objects);
+export function verifyCluster(platform: ClusterPlatform, rendered: readonly SourcedObject[]): Verification {
+  // The analyzer sees the cluster's DNS server too, so that DNS is judged like every other connection;
+  // the connectivity handed on (to the report) is that of the rendered workloads alone.
+  const objects = [...rendered, ...CLUSTER_DNS_OBJECTS];
+  const { connectivity, dns } = withoutClusterDns(analyze(objects));
   const expectation = expectedConnectivity(platform);
-  const findings: Finding[] = [];
+  const findings: Finding[] = [...checkDns(expectation, dns)];
   const why = (from: string, to: string, ports: PortMap) => culprit(objects, from, to, ports);
 
   const found = new Set(connectivity.workloads.map((w) => w.id));
@@ -112,6 +116,35 @@ export function verifyCluster(platform: ClusterPlatform, objects: readonly Sourc
     findings.push({ kind: 'policy-map', message: `${e.workload} needs about ${e.total} Cilium policy-map entries, over bpf.policyMapMax ${policyMap!.max} (${formatLocation(platform.cluster.origin)}); an overflowing map drops allowed traffic. Narrow its flows (a tenant-wide peer or a wide CIDR costs one entry per identity), or raise cilium.policyMapMax` });
 
   return { cluster: platform.cluster.name, connectivity, expectation, findings, guardrails, policyMap, routes };
+}
+
+/** Splits the cluster's DNS server off the analyzed connectivity: its connections, and the rest. */
+function withoutClusterDns(all: Connectivity): { connectivity: Connectivity; dns: Connectivity['connections'] } {
+  const isDns = (id: string) => id === CLUSTER_DNS_ID;
+  return {
+    connectivity: {
+      workloads: all.workloads.filter((w) => !isDns(w.id)),
+      connections: all.connections.filter((c) => !isDns(c.from) && !isDns(c.to)),
+      external: all.external.filter((x) => !isDns(x.workload)),
+    },
+    dns: all.connections.filter((c) => isDns(c.from) || isDns(c.to)),
+  };
+}
+
+/** Every workload reaches the cluster's DNS on exactly 53/UDP and 53/TCP, and DNS reaches no workload. */
+function checkDns(expectation: Expectation, dns: Connectivity['connections']): Finding[] {
+  const findings: Finding[] = [];
+  const reached = new Map(dns.filter((c) => c.to === CLUSTER_DNS_ID).map((c) => [c.from, c.ports]));
+  for (const id of expectation.workloads.keys()) {
+    const ports = reached.get(id) ?? {};
+    const extra = subtractPorts(ports, DNS_ALLOWED);
+    const missing = subtractPorts(DNS_ALLOWED, ports);
+    if (!isEmptyPorts(extra)) findings.push({ kind: 'dns', message: `${id} -> kube-dns (${CLUSTER_DNS_ID}): DNS needs only ${formatPorts(DNS_ALLOWED)}, but it is also open on ${formatPorts(extra)}` });
+    if (!isEmptyPorts(missing)) findings.push({ kind: 'dns', message: `${id} -> kube-dns (${CLUSTER_DNS_ID}): DNS is blocked on ${formatPorts(missing)}, so name resolution fails` });
+  }
+  for (const c of dns.filter((x) => x.from === CLUSTER_DNS_ID))
+    findings.push({ kind: 'dns', message: `${c.from} -> ${c.to}: the cluster's DNS server reaches a workload on ${formatPorts(c.ports)}; no intent allows that` });
+  return findings;
 }
 
 export function checkGuardrails(platform: ClusterPlatform, connectivity: Connectivity): GuardrailStatus[] {
@@ -183,7 +216,8 @@ function checkRoutes(platform: ClusterPlatform, found: RouteAnalysis, expectatio
         if (b.resolved && !b.workloads.length) findings.push({ kind: 'route', message: `route ${id} (${where}) rule ${rule.index}: Service ${b.service} selects no workload` });
       }
   }
-  const exposed = new Map(found.exposed.map((e) => [e.workload, e.ports]));
+  // The cluster's DNS server, not isolated, is open to the proxy as to everything: not a workload of the platform.
+  const exposed = new Map(found.exposed.filter((e) => e.workload !== CLUSTER_DNS_ID).map((e) => [e.workload, e.ports]));
   for (const [workload, ports] of exposed) {
     const extra = subtractPorts(ports, expectation.gatewayExposure.get(workload) ?? {});
     if (!isEmptyPorts(extra)) findings.push({ kind: 'route', message: `${workload} accepts the gateway's traffic on ${formatPorts(extra)}, but no route sends it there` });
@@ -265,7 +299,7 @@ export interface PolicyMapBudget {
 }
 
 function policyMapBudget(objects: readonly SourcedObject[], max: number): PolicyMapBudget {
-  const estimates = estimatePolicyMap(objects);
+  const estimates = estimatePolicyMap(objects).filter((e) => e.workload !== CLUSTER_DNS_ID);
   return { max, estimates, warn: estimates.filter((e) => e.total > max / 2 && e.total <= max), over: estimates.filter((e) => e.total > max) };
 }
 
