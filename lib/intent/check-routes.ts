@@ -90,6 +90,7 @@ function route(r: RouteSpec, path: FieldPath, gateways: Map<string, Gateway>, ct
   }
   r.hostnames.forEach((h, i) => {
     if (!hostname(h, [...path, 'hostnames', i], ctx)) ok = false;
+    else if (r.hostnames.indexOf(h) < i) fail([...path, 'hostnames', i], `hostname ${h} is listed twice`, 'list each hostname once.');
   });
   if (r.rules.length > MAX_RULES) fail([...path, 'rules'], `${r.rules.length} rules, at most ${MAX_RULES}`, 'split the route in two.');
   const rules: RouteRule[] = r.rules.map((rule, i) => {
@@ -98,7 +99,10 @@ function route(r: RouteSpec, path: FieldPath, gateways: Map<string, Gateway>, ct
     const backends: RouteBackend[] = [];
     rule.backends.forEach((b, j) => {
       const backend = routeBackend(b, [...rp, 'backends', j], ctx);
-      if (backend) backends.push(backend);
+      const twin = backend && backends.find((x) => x.tenant === backend.tenant && x.workload === backend.workload && x.port === backend.port);
+      // Two entries for one Service port would make the rendered order (and Argo CD's view of it) matter.
+      if (twin) fail([...rp, 'backends', j], `backend ${b.to} port ${backend.port} is listed twice in this rule`, `give it one entry, with the weights added up (${twin.weight} + ${backend.weight}).`);
+      else if (backend) backends.push(backend);
       else ok = false;
     });
     if (rule.backends.length && rule.backends.every((b) => (b.weight ?? 1) === 0))
@@ -108,6 +112,17 @@ function route(r: RouteSpec, path: FieldPath, gateways: Map<string, Gateway>, ct
       .sort()
       .map((name) => ({ name, value: rule.headers![name] }));
     return { path: p, headers, backends, origin: ctx.locate(rp) };
+  });
+  // Two rules with the same match: Gateway API gives the traffic to the first in list order, so the
+  // order of platform.yaml would decide, and the other rule would never be used.
+  rules.forEach((rule, i) => {
+    const first = rules.findIndex((x) => sameMatch(x, rule));
+    if (first < i)
+      fail(
+        [...path, 'rules', i],
+        `this rule matches the same requests (${rule.path.type} ${rule.path.value}${rule.headers.length ? ' with the same headers' : ''}) as the rule at ${formatLocation(rules[first].origin)}; only the first in list order would get traffic`,
+        'merge their backends into one rule, or change the path or headers of one.',
+      );
   });
   if (!ok) return undefined;
   return { name: r.name, tenant: r.tenant, gateway: r.gateway, ...(r.listener ? { listener: r.listener } : {}), hostnames: [...r.hostnames], rules, origin: ctx.locate(path) };
@@ -122,14 +137,23 @@ function routeBackend(b: RouteSpecBackend, path: FieldPath, ctx: RouteCheckConte
     ctx.fail([...path, 'to'], `no workload "${b.to}"`, `a backend is tenant/workload; ${didYouMean(b.to, all)}`);
     return undefined;
   }
-  const port = workload.ports.find((p) => (typeof b.port === 'number' ? p.port === b.port : p.name === b.port));
-  if (!port || port.protocol !== 'TCP') {
+  // A gateway speaks HTTP, so a backend port is a TCP port: by number, the TCP port of that number
+  // (the same number may also be declared for UDP, in any order); by name, the port of that name.
+  const port = workload.ports.find((p) => p.protocol === 'TCP' && (typeof b.port === 'number' ? p.port === b.port : p.name === b.port));
+  if (!port) {
     const names = workload.ports.filter((p) => p.protocol === 'TCP').map((p) => `${p.name} (${p.port})`);
-    ctx.fail([...path, 'port'], `${b.to} has no TCP port ${JSON.stringify(b.port)}`, names.length ? `ports there: ${names.join(', ')}.` : `${b.to} declares no TCP port; add one under ports.`);
+    const other = workload.ports.filter((p) => p.port === b.port || p.name === b.port).map((p) => `${p.name} is ${p.protocol} ${p.port}`);
+    ctx.fail(
+      [...path, 'port'],
+      `${b.to} has no TCP port ${JSON.stringify(b.port)}${other.length ? ` (${other.join(', ')}; a gateway sends HTTP over TCP)` : ''}`,
+      names.length ? `TCP ports there: ${names.join(', ')}.` : `${b.to} declares no TCP port; add one under ports.`,
+    );
     return undefined;
   }
   return { tenant: tenantName, workload: workloadName, port: port.port, weight: b.weight ?? 1, origin: ctx.locate(path) };
 }
+
+const sameMatch = (a: RouteRule, b: RouteRule): boolean => JSON.stringify([a.path, a.headers]) === JSON.stringify([b.path, b.headers]);
 
 type RouteSpecBackend = RouteSpec['rules'][number]['backends'][number];
 
@@ -142,7 +166,9 @@ function hostname(h: string, path: FieldPath, ctx: RouteCheckContext): boolean {
 /** Two routes may not claim the same hostname, path and headers on one gateway: which one wins is up to the implementation. */
 function claims(routes: Map<Route, FieldPath>, gateways: Map<string, Gateway>, ctx: RouteCheckContext): void {
   const seen = new Map<string, Route>();
-  for (const [r, path] of routes) {
+  // In name order, so that which of two routes is blamed does not depend on the order of platform.yaml.
+  const byName = [...routes].sort(([a], [b]) => (`${a.tenant}/${a.name}` < `${b.tenant}/${b.name}` ? -1 : 1));
+  for (const [r, path] of byName) {
     if (!gateways.has(r.gateway)) continue;
     for (const [hi, h] of r.hostnames.entries()) {
       for (const rule of r.rules) {

@@ -28,6 +28,7 @@ import {
 } from '../model/platform';
 import { Diagnostic, FieldPath, IntentError, SourceLocation, formatLocation, formatPath } from './diagnostics';
 import { SourceMap } from './source';
+import { canonicalOrder } from './canonical-order';
 import { checkGatewaysAndRoutes } from './check-routes';
 import { ciliumSpecProblems } from './cilium-values-rules';
 import { didYouMean, duplicateNames } from './names';
@@ -76,7 +77,7 @@ class Checker {
     });
     const gitops = this.gitops();
     if (this.problems.length) throw new IntentError(this.problems);
-    return { name: this.spec.metadata.name, clusters, tenants, flows, egress, guardrails, gateways, routes, overrides, ...(gitops ? { gitops } : {}) };
+    return canonicalOrder({ name: this.spec.metadata.name, clusters, tenants, flows, egress, guardrails, gateways, routes, overrides, ...(gitops ? { gitops } : {}) });
   }
 
   private gitops(): GitOps | undefined {
