@@ -374,7 +374,10 @@ class Checker {
           ['flows', index],
           `flow ${formatEndpoint(flow.from)} -> ${formatEndpoint(flow.to)} breaks guardrail "${g.name}" (${formatLocation(g.origin)}): ` +
             `${describeSelector(g.from)} must never ${g.bidirectional ? 'exchange traffic with' : 'reach'} ${describeSelector(g.to)}`,
-          `remove the flow, or change the guardrail${g.control ? ` (it serves ${g.control})` : ''} after review.`,
+          src === dst
+            ? `the guardrail selects tenant ${src.name} on both sides, so it forbids traffic inside ${src.name} too (a workload to itself included): ` +
+                `remove the flow, or narrow one side of the guardrail so that it no longer selects ${src.name}${g.control ? ` (it serves ${g.control})` : ''} after review.`
+            : `remove the flow, or change the guardrail${g.control ? ` (it serves ${g.control})` : ''} after review.`,
         );
       }
     });
