@@ -5,6 +5,7 @@
  *   wave -2  <cluster>-cilium             the Cilium chart (pinned) with dist/<cluster>/bootstrap/cilium-values.yaml
  *   wave -1  <cluster>-platform           dist/<cluster>/platform: namespaces, guardrails, gateways
  *   wave  0  <cluster>-tenant-<tenant>    dist/<cluster>/tenants/<tenant>.yaml, one Application per tenant
+ *   wave  1  <cluster>-probes             dist/<cluster>/probes: connectivity probes, PostSync hook Jobs
  *
  * `root.yaml` holds the root Application (app-of-apps; the one `kubectl apply`) and its project; it syncs
  * `argocd/<cluster>/` itself, so after bootstrap every change arrives through Git. Waves order the child
@@ -33,7 +34,7 @@ export const GATEWAY_API_REPO = 'https://github.com/kubernetes-sigs/gateway-api.
 /** Objects above this need server-side apply: client-side apply keeps a copy in an annotation limited to 256 KiB. */
 export const CLIENT_SIDE_APPLY_LIMIT = 262_144;
 
-const WAVE = { projects: -10, gatewayCrds: -3, cni: -2, platform: -1, tenants: 0 } as const;
+const WAVE = { projects: -10, gatewayCrds: -3, cni: -2, platform: -1, tenants: 0, probes: 1 } as const;
 const MANAGED = { 'app.kubernetes.io/managed-by': 'bulkhead' };
 /** Custom resources whose CRDs appear at run time (Cilium's operator creates its own; Gateway API by an Application). */
 const RUNTIME_CRD_GROUPS = ['cilium.io', 'gateway.networking.k8s.io'];
@@ -58,6 +59,11 @@ const TENANT_KINDS = [
   { group: '', kind: 'Service' },
   { group: 'gateway.networking.k8s.io', kind: 'HTTPRoute' },
   { group: 'gateway.networking.k8s.io', kind: 'ReferenceGrant' },
+];
+/** What the probe files hold (lib/constructs/probe-jobs.ts): the Jobs and the plan ConfigMap. */
+const PROBE_KINDS = [
+  { group: 'batch', kind: 'Job' },
+  { group: '', kind: 'ConfigMap' },
 ];
 
 export interface ClusterDeliveryProps {
@@ -168,6 +174,26 @@ export class ClusterDelivery extends Construct {
         source: repo(`dist/${c}/tenants`, { directory: { recurse: false, include: `${t.name}.yaml` } }),
         destination: destination(t.name),
         syncPolicy: { ...automated(true, true), syncOptions: syncOptions(files) },
+      });
+    }
+
+    // The probes, after the tenants: their Jobs are PostSync hooks, so they run once everything this
+    // Application synced is healthy, and their failure fails its sync. Only Jobs and the plan ConfigMap,
+    // only in the namespaces of the tenants that run probes.
+    const probeTenants = props.files.filter((f) => f.path.startsWith('probes/')).map((f) => f.path.slice('probes/'.length).replace(/\.yaml$/, '')).sort();
+    if (probeTenants.length) {
+      project(projects, 'probes', {
+        description: `Connectivity probes of cluster ${c}: Jobs (and their plan) in the tenants' namespaces, nothing else.`,
+        destinations: probeTenants.map((t) => destination(t)),
+        clusterResourceWhitelist: [],
+        namespaceResourceWhitelist: PROBE_KINDS,
+      });
+      application(apps, 'probes', WAVE.probes, {
+        project: 'probes',
+        source: repo(`dist/${c}/probes`, { directory: { recurse: false } }),
+        // Every object names its namespace; the destination must still be one the project permits.
+        destination: destination(probeTenants[0]),
+        syncPolicy: { ...automated(true, true), syncOptions: ['CreateNamespace=false'] },
       });
     }
   }

@@ -8,6 +8,7 @@ import {
   CiliumSettings,
   Cluster,
   ContainerPort,
+  DEFAULT_PROBES,
   Egress,
   EgressTarget,
   Endpoint,
@@ -26,6 +27,7 @@ import {
   formatPortSelector,
   selectsTenant,
 } from '../model/platform';
+import { probeJobName } from '../model/probes';
 import { Diagnostic, FieldPath, IntentError, SourceLocation, formatLocation, formatPath } from './diagnostics';
 import { SourceMap } from './source';
 import { canonicalOrder } from './canonical-order';
@@ -63,6 +65,7 @@ class Checker {
   run(): Platform {
     const clusters = this.clusters();
     const tenants = this.tenants();
+    if (clusters.some((c) => c.probes?.enabled)) this.probeJobNames();
     const overrides = this.overrides(clusters);
     const declared = (this.spec.flows ?? []).map((f, i) => this.flow(f, ['flows', i], clusters));
     const flows = declared.filter(isDefined);
@@ -123,6 +126,7 @@ class Checker {
         cni,
         cilium: cni === 'cilium' ? ciliumSettings(c.cilium ?? {}) : undefined,
         ...(c.provider === 'kind' ? { loadBalancerIPs: this.cidr(c.loadBalancerIPs ?? DEFAULT_KIND_LB_IPS, ['clusters', i, 'loadBalancerIPs']) } : {}),
+        probes: { enabled: c.probes?.enabled ?? DEFAULT_PROBES.enabled, max: c.probes?.max ?? DEFAULT_PROBES.max },
         origin: this.locate(['clusters', i]),
       };
     });
@@ -174,6 +178,22 @@ class Checker {
       const twin = volumes.get(volume);
       if (twin !== undefined) this.fail([...path, 'writablePaths', i], `"${p}" ${twin === p ? 'is listed twice' : `gives the same volume name as "${twin}"`}`, 'list each directory once.');
       volumes.set(volume, p);
+    });
+  }
+
+  /** A workload named like another one's probe Job (`<workload>-probes`) would collide with it in the analyzer and in the cluster. */
+  private probeJobNames(): void {
+    this.spec.tenants.forEach((t, ti) => {
+      const names = new Set((t.workloads ?? []).map((w) => w.name));
+      (t.workloads ?? []).forEach((w, wi) => {
+        const owner = w.name.endsWith(PROBE_JOB_SUFFIX) ? w.name.slice(0, -PROBE_JOB_SUFFIX.length) : undefined;
+        if (owner === undefined || !names.has(owner)) return;
+        this.fail(
+          ['tenants', ti, 'workloads', wi, 'name'],
+          `workload "${w.name}" has the name of the probe Job of workload "${owner}" (${probeJobName(owner)}) in tenant ${t.name}`,
+          'rename the workload, or turn the probes off on every cluster (clusters[].probes.enabled: false).',
+        );
+      });
     });
   }
 
@@ -383,6 +403,8 @@ class Checker {
     });
   }
 }
+
+const PROBE_JOB_SUFFIX = probeJobName('');
 
 /** Inside kind's default Docker network (172.18.0.0/16), at its top end where Docker does not hand out addresses early. */
 export const DEFAULT_KIND_LB_IPS = '172.18.255.200/29';

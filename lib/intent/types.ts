@@ -61,6 +61,15 @@ export interface ClusterSpec {
   readonly cilium?: CiliumSpec;
   /** kind only: the addresses Cilium's LB-IPAM hands to Gateways, inside the kind Docker network. @default 172.18.255.200/29 */
   readonly loadBalancerIPs?: string;
+  /** Connectivity probes run by Argo CD after each sync (dist/<cluster>/probes/). @default { enabled: true, max: 200 } */
+  readonly probes?: ProbesSpec;
+}
+
+export interface ProbesSpec {
+  /** Render the probe Jobs and their Application. @default true */
+  readonly enabled?: boolean;
+  /** The most probes on the cluster; the rest are counted as left out, by priority. @default 200 */
+  readonly max?: number;
 }
 
 export interface CiliumSpec {

@@ -41,8 +41,21 @@ export interface Cluster {
   readonly cilium?: CiliumSettings;
   /** kind: LB-IPAM addresses for Gateways. */
   readonly loadBalancerIPs?: string;
+  /** Connectivity probes after each sync. The checker always sets it; absent means `DEFAULT_PROBES`. */
+  readonly probes?: ProbeSettings;
   readonly origin: SourceLocation;
 }
+
+/** `clusters[].probes`: whether synth renders connectivity probes (lib/probes) and how many at most. */
+export interface ProbeSettings {
+  readonly enabled: boolean;
+  /** The most probes in the cluster's plan; the rest are counted as left out. */
+  readonly max: number;
+}
+
+export const DEFAULT_PROBES: ProbeSettings = { enabled: true, max: 200 };
+
+export const probeSettingsOf = (cluster: Cluster): ProbeSettings => cluster.probes ?? DEFAULT_PROBES;
 
 export interface ContainerPort {
   readonly name: string;

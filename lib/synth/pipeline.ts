@@ -15,6 +15,9 @@ import { stageOutput, writeFileIn } from '../emit/write';
 import { checkPlatform } from '../intent/check';
 import { loadIntentsFile } from '../intent/load';
 import { ClusterPlatform as ClusterModel, Platform, forCluster } from '../model/platform';
+import { ProbePlan } from '../model/probes';
+import { renderProbes } from '../probes/render';
+import { probesReport } from '../probes/report';
 import { REPORT_FILE, connectivityReport } from '../report/connectivity-report';
 import { Verification, VerificationError, verifyCluster } from '../verify/verify';
 
@@ -45,6 +48,8 @@ export interface ClusterOutput {
   /** File path (relative to dist/<cluster>/) to content. */
   readonly texts: Map<string, string>;
   readonly verification: Verification;
+  /** The connectivity probes (rendered into `files` unless the cluster turned them off). */
+  readonly probes: ProbePlan;
 }
 
 export interface SynthResult {
@@ -105,16 +110,14 @@ export function compilePlatform(platform: Platform, options: CompileOptions = {}
     });
   });
   // The analyzer reads the very objects that were serialized, as plain manifests.
-  const clusters: ClusterOutput[] = timer.run('verify', () =>
-    rendered.map(({ model, files, texts }) => {
-      const objects = files.flatMap((f) => f.manifests.map((m, index) => ({ file: f.path, index, object: m })));
-      return { cluster: model, files, texts, verification: verifyCluster(model, objects) };
-    }),
+  const verified = timer.run('verify', () =>
+    rendered.map(({ model, files, texts }) => ({ cluster: model, files, texts, verification: verifyCluster(model, sourced(files)) })),
   );
+  const clusters: ClusterOutput[] = timer.run('probes', () => verified.map(renderProbesOf));
   const failed = clusters.filter((c) => c.verification.findings.length);
   if (failed.length) throw new VerificationError(failed.map((c) => c.verification));
   timer.run('report', () => {
-    for (const c of clusters) c.texts.set(REPORT_FILE, connectivityReport(c.verification, platform));
+    for (const c of clusters) c.texts.set(REPORT_FILE, connectivityReport(c.verification, platform) + probesReport(c.probes));
   });
   const delivery = timer.run('gitops', () => renderDelivery(platform, clusters));
 
@@ -125,6 +128,20 @@ export function compilePlatform(platform: Platform, options: CompileOptions = {}
     if (options.cdk8sOutDir && path.resolve(options.cdk8sOutDir) !== path.resolve(outDir)) writeCdk8sCopy(options.cdk8sOutDir, clusters);
   }
   return { platform, clusters, delivery, phases: timer.phases };
+}
+
+const sourced = (files: readonly RenderedFile[]) => files.flatMap((f) => f.manifests.map((m, index) => ({ file: f.path, index, object: m })));
+
+/**
+ * The cluster's connectivity probes (lib/probes): planned from what was just verified, rendered into
+ * `probes/<tenant>.yaml`, and proven by the analyzer against the same manifests; a probe it does not
+ * confirm is a verification finding, so synth fails and dist/ stays as it was.
+ */
+function renderProbesOf(c: Omit<ClusterOutput, 'probes'>): ClusterOutput {
+  const probes = renderProbes(c.cluster, c.verification, sourced(c.files));
+  for (const f of probes.files) c.texts.set(f.path, toYaml(f));
+  c.verification.findings.push(...probes.findings);
+  return { ...c, files: [...c.files, ...probes.files], probes: probes.plan };
 }
 
 /**

@@ -28,7 +28,7 @@ import { CLUSTER_DNS_ID, CLUSTER_DNS_OBJECTS, DNS_ALLOWED } from './cluster-dns'
 import { Expectation, describeFlow, expectedConnectivity, externalKey, httpPortKey, httpRuleKey, pairKey } from './expected';
 
 export interface Finding {
-  readonly kind: 'missing' | 'unexpected' | 'guardrail' | 'workloads' | 'external' | 'http' | 'dns' | 'policy-map' | 'route';
+  readonly kind: 'missing' | 'unexpected' | 'guardrail' | 'workloads' | 'external' | 'http' | 'dns' | 'policy-map' | 'route' | 'probe';
   readonly message: string;
 }
 
