@@ -48,8 +48,11 @@ export interface ClusterOutput {
   /** File path (relative to dist/<cluster>/) to content. */
   readonly texts: Map<string, string>;
   readonly verification: Verification;
-  /** The connectivity probes (rendered into `files` unless the cluster turned them off). */
-  readonly probes: ProbePlan;
+  /**
+   * The connectivity probes: the plan, and its files (`probes/<tenant>.yaml`, none when the cluster turned
+   * them off). Kept apart from `files`, which are the manifests the verifier read.
+   */
+  readonly probes: { readonly plan: ProbePlan; readonly files: readonly RenderedFile[] };
 }
 
 export interface SynthResult {
@@ -117,7 +120,7 @@ export function compilePlatform(platform: Platform, options: CompileOptions = {}
   const failed = clusters.filter((c) => c.verification.findings.length);
   if (failed.length) throw new VerificationError(failed.map((c) => c.verification));
   timer.run('report', () => {
-    for (const c of clusters) c.texts.set(REPORT_FILE, connectivityReport(c.verification, platform) + probesReport(c.probes));
+    for (const c of clusters) c.texts.set(REPORT_FILE, connectivityReport(c.verification, platform) + probesReport(c.probes.plan));
   });
   const delivery = timer.run('gitops', () => renderDelivery(platform, clusters));
 
@@ -141,7 +144,7 @@ function renderProbesOf(c: Omit<ClusterOutput, 'probes'>): ClusterOutput {
   const probes = renderProbes(c.cluster, c.verification, sourced(c.files));
   for (const f of probes.files) c.texts.set(f.path, toYaml(f));
   c.verification.findings.push(...probes.findings);
-  return { ...c, files: [...c.files, ...probes.files], probes: probes.plan };
+  return { ...c, probes: { plan: probes.plan, files: probes.files } };
 }
 
 /**
@@ -177,7 +180,7 @@ function renderDelivery(platform: Platform, clusters: ClusterOutput[]): Map<stri
   const gitops = platform.gitops;
   if (!gitops) return texts;
   const app = new App({ outdir: '.cdk8s.out' });
-  for (const c of clusters) new ClusterDelivery(app, c.cluster.cluster.name, { platform: c.cluster, gitops, files: c.files });
+  for (const c of clusters) new ClusterDelivery(app, c.cluster.cluster.name, { platform: c.cluster, gitops, files: [...c.files, ...c.probes.files] });
   if (gitops.fleet) new FleetApplicationSet(app, 'fleet', { platform: platform.name, gitops });
   const argocdFiles = renderCharts(app);
   for (const f of argocdFiles) texts.set(f.path, toYaml(f));
@@ -186,7 +189,7 @@ function renderDelivery(platform: Platform, clusters: ClusterOutput[]): Map<stri
   const docsOf = (files: readonly RenderedFile[]) => new Map(files.filter((f) => f.text === undefined).map((f) => [f.path, f.manifests]));
   const repo: RepoFile[] = [
     ...clusters.flatMap((c) => {
-      const docs = docsOf(c.files);
+      const docs = docsOf([...c.files, ...c.probes.files]);
       return [...c.texts].map(([file, text]) => ({ path: `dist/${c.cluster.cluster.name}/${file}`, text, docs: docs.get(file) }));
     }),
   ];

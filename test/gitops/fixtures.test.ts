@@ -21,7 +21,7 @@ describeWithShared('GitOps check fixtures against the Argo CD v3.5.1 CRDs', () =
   });
 });
 
-test("the repository's own dist/ passes when each cluster's platform and tenants are delivered by their own Applications", () => {
+test("the repository's own dist/ passes when each cluster's platform, tenants and probes are delivered by their own Applications", () => {
   const { files } = realDelivery();
   expect(files.filter((f) => f.path.startsWith('dist/')).length).toBeGreaterThan(5);
   expect(checkGitOps(files, { repoURL: REPO })).toEqual([]);
@@ -58,6 +58,17 @@ function realDelivery(): { files: RepoFile[]; objects: Json[] } {
         }),
         application(`tenant-${t}`, `tenant-${t}`, { source: repoSource(`dist/${cluster}/tenants`, { include: `${t}.yaml` }), destination: { server: IN_CLUSTER, namespace: t } }),
       ]),
+      // The connectivity probes: Jobs and their plan ConfigMap in the tenants' namespaces.
+      ...(fs.existsSync(path.join(root, 'dist', cluster, 'probes'))
+        ? [
+            appProject('probes', {
+              destinations: tenants.map((t) => ({ server: IN_CLUSTER, namespace: t })),
+              clusterResourceWhitelist: [],
+              namespaceResourceWhitelist: [{ group: 'batch', kind: 'Job' }, { group: '', kind: 'ConfigMap' }],
+            }),
+            application('probes', 'probes', { source: repoSource(`dist/${cluster}/probes`), destination: { server: IN_CLUSTER, namespace: tenants[0] } }),
+          ]
+        : []),
     ];
     objects.push(...docs);
     files.push({ path: `argocd/${cluster}/delivery.yaml`, text: yamlDocs(...docs) });

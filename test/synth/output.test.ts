@@ -31,7 +31,7 @@ test('renders one file per tenant, the platform files, and the set-up files outs
   for (const c of clusters) {
     const files = filesUnder(path.join(ws.dist, c)).map((f) => path.relative(path.join(ws.dist, c), f)).sort();
     expect(files).toEqual(
-      ['bootstrap/cilium-values.yaml', ...setUp[c], 'platform/cluster-wide.yaml', 'platform/gateways.yaml', 'platform/guardrails.yaml', 'tenants/billing.yaml', 'tenants/patient-data.yaml', 'tenants/web.yaml'].sort(),
+      ['bootstrap/cilium-values.yaml', ...setUp[c], 'platform/cluster-wide.yaml', 'platform/gateways.yaml', 'platform/guardrails.yaml', 'probes/billing.yaml', 'probes/patient-data.yaml', 'probes/web.yaml', 'tenants/billing.yaml', 'tenants/patient-data.yaml', 'tenants/web.yaml'].sort(),
     );
   }
 });
