@@ -76,12 +76,13 @@ export class ProbeJobs extends Construct {
     }
     this.charts = charts;
   }
+
+  /** The labels of a probe pod: every label of its source's pods, plus the probe label. */
+  static podLabels(tenant: string, workload: string): Record<string, string> {
+    return { ...workloadLabels(tenant, workload), [PROBE_LABEL]: 'true' };
+  }
 }
 
-/** The labels of a probe pod: its source's pod labels, plus the probe label. */
-export function probePodLabels(tenant: string, workload: string): Record<string, string> {
-  return { ...workloadLabels(tenant, workload), [PROBE_LABEL]: 'true' };
-}
 
 interface ProbeJobProps {
   readonly tenant: string;
@@ -106,7 +107,7 @@ class ProbeJob extends Construct {
         backoffLimit: 0,
         activeDeadlineSeconds: START_SECONDS + probes.reduce((s, p) => s + probeSeconds(p), 0),
         template: {
-          metadata: { labels: probePodLabels(tenant, workload) },
+          metadata: { labels: ProbeJobs.podLabels(tenant, workload) },
           spec: {
             restartPolicy: 'Never',
             automountServiceAccountToken: false,
