@@ -48,10 +48,10 @@ export function probesReport(plan: ProbePlan): string {
     return out.join('\n');
   }
   out.push(
-    `After every sync of the Application that delivers \`probes/\`, ${plural(jobs, 'Job')} check the live cluster: each runs as a pod`,
-    'the policies treat like its source workload and tries the connections below; a probe that finds anything else fails',
-    "its Job and the sync. Synth proved every expectation against the manifests in this directory with bulkhead's analyzer.",
-    'See the README, "Connectivity probes".',
+    `${plural(jobs, 'Job')} in \`probes/\` check the live cluster after each sync of its probes Application (Argo CD PostSync hooks;`,
+    'without Argo CD, `kubectl apply -f probes/`): each runs as a pod the policies treat like its source workload and tries',
+    'the connections below; a probe that finds anything else fails its Job (and the sync). Synth proved every expectation',
+    'against the manifests in this directory with bulkhead\'s analyzer. See the README, "Connectivity probes".',
     '',
     `**${summarizeProbes(plan)}**`,
     '',
