@@ -28,5 +28,5 @@ export function renderProbes(platform: ClusterPlatform, verification: Verificati
   new ProbeJobs(app, 'probes', { plan });
   const files = renderCharts(app);
   const objects = files.flatMap((f) => f.manifests.map((m, index) => ({ file: f.path, index, object: m })));
-  return { plan, files, findings: proveProbes(plan, rendered, objects) };
+  return { plan, files, findings: proveProbes(plan, rendered, objects, verification.connectivity) };
 }

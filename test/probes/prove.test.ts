@@ -90,7 +90,7 @@ test('the probe files may hold nothing but Jobs and their plan: a policy among t
   const c = result.clusters[0];
   const openAll = { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'allow-all', namespace: 'shop' }, spec: { podSelector: {}, ingress: [{}], egress: [{}] } };
   const objects = [...sourced(c.probes.files), { file: 'probes/shop.yaml', index: 99, object: openAll }];
-  const findings = proveProbes(c.probes.plan as ProbePlan, manifestsOf(result), objects);
+  const findings = proveProbes(c.probes.plan as ProbePlan, manifestsOf(result), objects, c.verification.connectivity);
   expect(findings.map((f) => f.message)).toContainEqual(expect.stringMatching(/^probes\/shop\.yaml: NetworkPolicy shop\/allow-all is not a probe Job/));
   // The allow-all also opens what the blocked probes expect closed, and the analyzer says so.
   expect(findings.some((f) => /expecting blocked .*the policies allow the probe pod/.test(f.message))).toBe(true);
@@ -100,6 +100,6 @@ test('a probe whose Job is missing is a finding', () => {
   const result = compileSpec(probeFixture());
   const c = result.clusters[0];
   const withoutWeb = sourced(c.probes.files).filter((o) => (o.object as { metadata: { name: string } }).metadata.name !== 'web-probes');
-  const findings = proveProbes(c.probes.plan, manifestsOf(result), withoutWeb);
+  const findings = proveProbes(c.probes.plan, manifestsOf(result), withoutWeb, c.verification.connectivity);
   expect(findings.map((f) => f.message)).toContainEqual(expect.stringMatching(/^probe "flow shop\/web -> shop\/api TCP\/8080" .*: no Job shop\/web-probes is rendered to run it$/));
 });
