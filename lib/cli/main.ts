@@ -8,11 +8,12 @@ import { CliIo, createContext, processIo } from './context';
 import * as diffCommand from './diff';
 import { EXIT_INTERNAL, EXIT_USAGE, isUserError } from './errors';
 import * as explainCommand from './explain';
+import * as importCommand from './import';
 import type { CliContext } from './context';
 
 type Register = (program: Command, ctx: CliContext) => void;
 
-const COMMANDS: readonly Register[] = [connectivity.register, explainCommand.register, diffCommand.register];
+const COMMANDS: readonly Register[] = [connectivity.register, explainCommand.register, diffCommand.register, importCommand.register];
 
 function buildProgram(ctx: CliContext): Command {
   const program = new Command('bulkhead')
