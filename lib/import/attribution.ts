@@ -103,6 +103,12 @@ export function describeAllowed(sides: ReadonlyArray<{ egress: SideRules; ingres
   return `${text.charAt(0).toUpperCase()}${text.slice(1)}.`;
 }
 
+/** Where a finding about one side goes: each rule that allowed it, or the workload when nothing isolates that side. */
+export function whereOf(rules: SideRules, workload: string, direction: 'ingress' | 'egress'): string[] {
+  if (rules === 'open') return [`${workload} (no ${direction} policy)`];
+  return rules.length ? rules.map(ruleName) : [`${workload} ${direction}`];
+}
+
 /** At most four items, then how many more. */
 export function listSome(items: readonly string[], max = 4): string {
   if (items.length <= max) return items.length > 1 ? `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}` : (items[0] ?? '');

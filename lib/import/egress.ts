@@ -8,8 +8,7 @@
 import { formatPorts } from '../analysis';
 import type { Connectivity, ExternalConnection, PortMap } from '../analysis';
 import type { EgressSpec } from '../intent/types';
-import { Attribution, describeAllowed } from './attribution';
-import { whereOf } from './flows';
+import { Attribution, describeAllowed, whereOf } from './attribution';
 import { ImportInventory, compare } from './inventory';
 import { Target, describeOutside, expressibleTarget, matchesOutside, sameTarget, targetKey } from './outside';
 import { rangeRefs } from './ports';

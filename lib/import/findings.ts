@@ -6,18 +6,15 @@
  * - ingress from outside the cluster (bulkhead admits it only through gateway routes, which are not imported);
  * - traffic with pods outside the imported namespaces (DNS to kube-dns aside: bulkhead always allows it);
  * - deny rules: nothing they deny is imported, but a platform cannot say them except as guardrails;
- * - HTTP header matches, which flows cannot say;
  * - selectors that split a workload's pods (see split.ts).
  */
 import { formatPorts, isEmptyPorts, subtractPorts } from '../analysis';
-import type { Connectivity, PortMap, SourcedManifest } from '../analysis';
-import { Attribution, ruleName } from './attribution';
-import { whereOf } from './flows';
+import type { Connectivity, PortMap } from '../analysis';
+import { Attribution, ruleName, whereOf } from './attribution';
 import type { ImportInventory } from './inventory';
 import { describeOutside, matchesOutside } from './outside';
 import type { Finding } from './remarks';
 import { splitSelectors } from './split';
-import { isRecord, records } from './template';
 
 /** What bulkhead's namespace default-deny always allows: DNS to kube-dns. */
 const DNS: PortMap = { TCP: [[53, 53]], UDP: [[53, 53]] };
@@ -55,7 +52,6 @@ export function inexpressible(conn: Connectivity, inv: ImportInventory, attribut
       what: `deny rule for ${names.length > 3 ? `${names.slice(0, 3).join(', ')} and ${names.length - 3} more` : names.join(', ')}: not imported as such (the imported flows already leave out what it denies; a guardrail can keep it denied)`,
     });
   }
-  out.push(...headerMatches(inv.manifests, new Set(inv.tenants.map((t) => t.namespace))));
   out.push(...splitSelectors(inv));
   return out;
 }
@@ -80,30 +76,4 @@ function outsideIngress(conn: Connectivity, inv: ImportInventory, attribution: A
     }
   }
   return [...groups.values()].map((g) => ({ where: g.where, what: `${g.head}${g.peers.join(' and ')}${g.tail}` }));
-}
-
-/** Cilium HTTP rules that match headers: the analyzer (and bulkhead's http rules) see only method, path and host. */
-function headerMatches(manifests: readonly SourcedManifest[], namespaces: ReadonlySet<string>): Finding[] {
-  const out: Finding[] = [];
-  for (const m of manifests) {
-    const kind = m.object.kind;
-    if (kind !== 'CiliumNetworkPolicy' && kind !== 'CiliumClusterwideNetworkPolicy') continue;
-    const md = isRecord(m.object.metadata) ? m.object.metadata : {};
-    const namespace = kind === 'CiliumNetworkPolicy' ? String(md.namespace ?? 'default') : undefined;
-    if (namespace !== undefined && !namespaces.has(namespace)) continue;
-    const specs = [...(isRecord(m.object.spec) ? [{ spec: m.object.spec, prefix: '' }] : []), ...records(m.object.specs).map((spec, i) => ({ spec, prefix: `specs[${i}].` }))];
-    for (const { spec, prefix } of specs) {
-      for (const section of ['ingress', 'egress'] as const) {
-        records(spec[section]).forEach((rule, index) => {
-          const headers = records(rule.toPorts).some((p) => records(isRecord(p.rules) ? p.rules.http : undefined).some((h) => h.headers !== undefined || h.headerMatches !== undefined));
-          if (!headers) return;
-          out.push({
-            where: `${kind} ${namespace !== undefined ? `${namespace}/` : ''}${String(md.name)} ${prefix}${section}[${index}]`,
-            what: 'HTTP header matches cannot be written in platform.yaml: the imported http rules admit requests whatever their headers',
-          });
-        });
-      }
-    }
-  }
-  return out;
 }

@@ -8,21 +8,18 @@
  * exactly the triples it stands for (bulkhead never analyses a workload's traffic to itself), and the union
  * of the flows is the original connectivity: the proof checks it after compiling.
  *
- * HTTP rules (Cilium L7) carry over when the destination enforces them on single TCP ports, as bulkhead
- * does; rules at the source's egress cannot be said in platform.yaml and are left out (the platform then
- * denies those ports), each listed as a finding.
+ * HTTP rules (Cilium L7) carry over where platform.yaml can say them (see l7.ts); the ports of those it
+ * cannot are left out (the platform denies them), each listed as a finding.
  */
-import { formatPorts, isEmptyPorts, subtractPorts, unionPorts } from '../analysis';
-import type { Connection, Connectivity, PortMap } from '../analysis';
-import type { FlowSpec, HttpRuleSpec } from '../intent/types';
-import { Attribution, SideRules, describeAllowed, ruleName } from './attribution';
+import { formatPorts, unionPorts } from '../analysis';
+import type { Connectivity, PortMap } from '../analysis';
+import type { FlowSpec } from '../intent/types';
+import { Attribution, describeAllowed, whereOf } from './attribution';
 import { ImportInventory, compare } from './inventory';
+import { headerMatchingRules, splitL7 } from './l7';
 import { Atom, atomsOn, portsOfAll } from './ports';
 import type { Finding } from './remarks';
 import type { ImportedWorkload } from './workloads';
-
-/** Widest port range whose HTTP rules are split into one flow port per number. */
-const MAX_L7_RANGE = 64;
 
 export interface DerivedFlows {
   readonly flows: FlowSpec[];
@@ -50,11 +47,12 @@ export function deriveFlows(conn: Connectivity, inv: ImportInventory, workloads:
   const triples: Triple[] = [];
   const excluded = new Map<string, PortMap>();
   const findings: Finding[] = [];
+  const headerRules = headerMatchingRules(inv.manifests);
   for (const c of conn.connections) {
     const [s, d] = [indexOf(c.from), indexOf(c.to)];
     const dest = workloads.get(d);
     if (!workloads.has(s) || !dest) continue;
-    const { plain, http, left } = splitL7(c);
+    const { plain, http, left } = splitL7(c, (ports) => attribution.peerRules('ingress', d, s, d, ports), headerRules);
     for (const l of left) {
       excluded.set(pairKey(c.from, c.to), unionPorts(excluded.get(pairKey(c.from, c.to)) ?? {}, l.ports));
       const rules = attribution.peerRules(l.direction, l.direction === 'egress' ? s : d, l.direction === 'egress' ? d : s, d, l.ports);
@@ -65,62 +63,6 @@ export function deriveFlows(conn: Connectivity, inv: ImportInventory, workloads:
   }
   const flows = group(triples, inv, workloads, attribution);
   return { flows, excluded, findings };
-}
-
-/** Where a finding about one side goes: each rule that allowed it, or the workload when nothing isolates that side. */
-export function whereOf(rules: SideRules, workload: string, direction: 'ingress' | 'egress'): string[] {
-  if (rules === 'open') return [`${workload} (no ${direction} policy)`];
-  return rules.length ? rules.map(ruleName) : [`${workload} ${direction}`];
-}
-
-interface L7Split {
-  plain: PortMap;
-  http: Array<{ ports: PortMap; rules: HttpRuleSpec[] }>;
-  left: Array<{ direction: 'ingress' | 'egress'; ports: PortMap; reason: string }>;
-}
-
-/** The connection's plain ports, the HTTP-restricted ones bulkhead can express, and those it cannot. */
-function splitL7(c: Connection): L7Split {
-  let plain = c.ports;
-  for (const r of c.l7 ?? []) plain = subtractPorts(plain, r.ports);
-  const left: L7Split['left'] = [];
-  let sourceSide: PortMap = {};
-  for (const r of c.l7 ?? []) {
-    if (r.direction !== 'egress') continue;
-    sourceSide = unionPorts(sourceSide, r.ports);
-    left.push({ direction: 'egress', ports: r.ports, reason: 'HTTP rules at the source (bulkhead enforces HTTP rules at the destination)' });
-  }
-  const http: L7Split['http'] = [];
-  for (const r of c.l7 ?? []) {
-    if (r.direction !== 'ingress') continue;
-    const ports = subtractPorts(r.ports, sourceSide);
-    if (isEmptyPorts(ports)) continue;
-    const problem = l7Problem(ports, r.http);
-    if (problem) left.push({ direction: 'ingress', ports, reason: problem });
-    else http.push({ ports: singlePorts(ports), rules: r.http.map((h) => ({ ...h })) });
-  }
-  return { plain, http, left };
-}
-
-function l7Problem(ports: PortMap, rules: ReadonlyArray<{ method?: string; path?: string }>): string | undefined {
-  if ((ports.UDP?.length ?? 0) + (ports.SCTP?.length ?? 0) > 0) return 'HTTP rules on a port other than TCP';
-  if ((ports.TCP ?? []).some(([lo, hi]) => hi - lo + 1 > MAX_L7_RANGE)) return `HTTP rules on a range wider than ${MAX_L7_RANGE} ports`;
-  for (const r of rules) {
-    for (const re of [r.method, r.path]) {
-      if (re === undefined) continue;
-      try {
-        new RegExp(re);
-      } catch {
-        return `HTTP rule ${JSON.stringify(re)} is not a regular expression bulkhead accepts`;
-      }
-    }
-  }
-  return undefined;
-}
-
-/** TCP ranges as single ports (HTTP rules in bulkhead take single ports): `{TCP: [[80, 81]]}` -> 80, 81. */
-function singlePorts(ports: PortMap): PortMap {
-  return { TCP: (ports.TCP ?? []).flatMap(([lo, hi]) => Array.from({ length: hi - lo + 1 }, (_, i): [number, number] => [lo + i, lo + i])) };
 }
 
 function group(triples: readonly Triple[], inv: ImportInventory, workloads: ReadonlyMap<number, ImportedWorkload>, attribution: Attribution): FlowSpec[] {

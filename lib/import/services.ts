@@ -40,7 +40,7 @@ export function readServices(inv: ImportInventory): ServiceHints {
     if (selected.length > 1 || selected[0].name !== md.name) {
       notes.push({
         subject,
-        what: `bulkhead gives each workload a Service of its own name: clients must use ${selected.map((w) => w.id.replace('/', '.')).join(', ')} instead`,
+        what: `bulkhead gives each workload a Service of its own name: clients must use ${selected.map((w) => `${w.name}.${w.tenant}`).join(', ')} instead`,
       });
     }
     if (spec.type === 'LoadBalancer' || spec.type === 'NodePort') {
