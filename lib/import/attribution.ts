@@ -27,13 +27,18 @@ export class Attribution {
     return this.selecting[workload].some((p) => p.isolates.includes(direction));
   }
 
-  /** The allow rules on `subject`'s side that admit workload `peer` on some of `ports` (resolved on `dest`). */
-  peerRules(direction: Direction, subject: number, peer: number, dest: number, ports: PortMap): SideRules {
+  /**
+   * The allow rules on `subject`'s side that admit workload `peer` on some of `ports` (resolved on `dest`).
+   * `http`: count only the parts of rules with HTTP rules (true) or without (false), i.e. the rules that
+   * gave the traffic its shape: an HTTP rule next to a plain one on the same port restricts nothing.
+   */
+  peerRules(direction: Direction, subject: number, peer: number, dest: number, ports: PortMap, http?: boolean): SideRules {
     if (!this.isolated(direction, subject)) return 'open';
     const target = this.inventory.cluster.workloads[dest];
     return this.rules(direction, subject, (rule) => {
       if (!rule.peers.some((p) => p.type === 'any' || includes(p.members, peer))) return false;
-      return !isEmptyPorts(intersectPorts(resolveOnDestination([rule.ports], target), ports));
+      const grants = http === undefined ? [rule.ports] : rule.grants.filter((g) => (g.http !== undefined) === http);
+      return !isEmptyPorts(intersectPorts(resolveOnDestination(grants, target), ports));
     });
   }
 

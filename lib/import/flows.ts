@@ -125,7 +125,9 @@ function sidesOf(covered: readonly Triple[], atoms: readonly Atom[], workloads: 
   return [...pairs.values()].map((list) => {
     const { s, d } = list[0];
     const ports = portsOfAll(atoms, workloads.get(d)!.ports);
-    return { egress: attribution.peerRules('egress', s, d, d, ports), ingress: attribution.peerRules('ingress', d, s, d, ports) };
+    // HTTP rules of imported flows are the destination's; the source's side is plain.
+    const http = atoms.some((a) => a.http !== undefined);
+    return { egress: attribution.peerRules('egress', s, d, d, ports, false), ingress: attribution.peerRules('ingress', d, s, d, ports, http) };
   });
 }
 

@@ -65,8 +65,16 @@ export function importManifests(objects: readonly SourcedObject[], options: Impo
   const flows = deriveFlows(original, inv, derived.byIndex, attribution);
   const egress = deriveEgress(original, inv, derived.byIndex, attribution);
   const notes: Note[] = [...hints.notes, ...derived.notes, ...labelNotes(inv)];
-
-  const cluster: ClusterSpec = { name: options.cluster ?? DEFAULT_NAME, provider: 'kind', cni: inv.cilium ? 'cilium' : 'generic' };
+  // Cilium exactly when the platform needs it: a platform that needs nothing of Cilium compiles to no Cilium
+  // object, and its import must say the same cni again (the import is a fixed point of its own output).
+  const cilium = flows.flows.some((f) => f.http) || egress.egress.some((e) => e.cidr === undefined);
+  if (inv.cilium && !cilium) {
+    notes.push({
+      subject: `cluster ${options.cluster ?? DEFAULT_NAME}`,
+      what: 'the input holds Cilium policies, but nothing imported needs Cilium: written as cni: generic; set cni: cilium if the cluster runs Cilium (bulkhead then renders its Helm values and enforces guardrails with it)',
+    });
+  }
+  const cluster: ClusterSpec = { name: options.cluster ?? DEFAULT_NAME, provider: 'kind', cni: cilium ? 'cilium' : 'generic' };
   const tenants: TenantSpec[] = inv.tenants.map((t) => {
     const labels = tenantLabels(t.labels);
     const workloads = t.workloads.map((w) => derived.byIndex.get(w.index)!.spec);

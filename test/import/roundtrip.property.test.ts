@@ -1,6 +1,7 @@
 /**
  * Property: for random platforms, compile -> import -> compile gives the same connectivity (every connection
- * between workloads, protocol and port exact, and every egress to outside addresses), the import's own proof
+ * between workloads, protocol and port exact, HTTP rules on Cilium, and every egress to outside addresses and
+ * DNS names), the import's own proof
  * agrees, and importing the compiled output of the imported platform gives a byte-identical file.
  */
 import fc from 'fast-check';
@@ -57,10 +58,28 @@ const platformArb = fc.uniqueArray(tenantArb, { minLength: 1, maxLength: 3, sele
     ports: fc.array(fc.oneof(fc.constantFrom(443, 5432), fc.record({ port: fc.constant(8000), endPort: fc.constant(8080), protocol: fc.constantFrom('TCP' as const, 'UDP' as const) })), { minLength: 1, maxLength: 2 }),
     except: fc.boolean(),
   });
-  return fc.record({ tenants: fc.constant(tenants), flows: fc.array(flow, { maxLength: 8 }), egress: fc.array(egress, { maxLength: 3 }), hasEndpoints: fc.constant(endpoints.length > 0) });
+  return fc.record({
+    tenants: fc.constant(tenants),
+    flows: fc.array(flow, { maxLength: 8 }),
+    egress: fc.array(egress, { maxLength: 3 }),
+    hasEndpoints: fc.constant(endpoints.length > 0),
+    // On Cilium, some flows carry HTTP rules and some egress goes to DNS names.
+    cilium: fc.boolean(),
+    http: fc.array(fc.constantFrom({ method: 'GET' }, { method: 'POST', path: '/v1/.*' }), { minLength: 1, maxLength: 2 }),
+    fqdn: fc.option(fc.record({ from: endpoint, fqdn: fc.constantFrom('api.example.com', '*.example.org'), ports: fc.constant([443] as number[]) }), { nil: undefined }),
+  });
 });
 
-function platformOf(p: { tenants: TenantSpec[]; flows: FlowSpec[]; egress: Array<Omit<EgressSpec, 'except'> & { except: boolean }> }): PlatformSpec {
+interface Generated {
+  tenants: TenantSpec[];
+  flows: FlowSpec[];
+  egress: Array<Omit<EgressSpec, 'except'> & { except: boolean }>;
+  cilium: boolean;
+  http: Array<{ method: string; path?: string }>;
+  fqdn?: EgressSpec;
+}
+
+function platformOf(p: Generated): PlatformSpec {
   const destinations = (ref: string) => {
     const [t, w] = ref.split('/');
     return (p.tenants.find((x) => x.name === t)?.workloads ?? []).filter((x) => !w || x.name === w);
@@ -68,16 +87,18 @@ function platformOf(p: { tenants: TenantSpec[]; flows: FlowSpec[]; egress: Array
   // Flows naming a port their destination lacks are compile errors: leave those ports out.
   const flows = p.flows
     .map((f) => ({ ...f, ports: f.ports.filter((r) => typeof r !== 'string' || destinations(f.to).some((w) => w.ports!.some((x) => x.name === r))) }))
-    .filter((f) => f.ports.length);
+    .filter((f) => f.ports.length)
+    // HTTP rules need single TCP ports: give them to the flows that have only numbers.
+    .map((f, i) => (p.cilium && i % 2 === 0 && f.ports.every((r) => typeof r === 'number') ? { ...f, http: p.http } : f));
   const egress = p.egress.map(({ except, ...e }) => ({ ...e, ...(except && e.cidr !== '203.0.113.0/24' ? { except: [e.cidr === '0.0.0.0/0' ? '10.0.0.0/8' : '198.51.100.128/25'] } : {}) }));
   return {
     apiVersion: 'bulkhead.dev/v1alpha1',
     kind: 'Platform',
     metadata: { name: 'prop' },
-    clusters: [{ name: 'c', provider: 'kind', cni: 'generic' }],
+    clusters: [{ name: 'c', provider: 'kind', cni: p.cilium ? 'cilium' : 'generic' }],
     tenants: p.tenants,
     flows,
-    egress,
+    egress: p.cilium && p.fqdn ? [...egress, p.fqdn] : egress,
   };
 }
 
@@ -89,8 +110,12 @@ function compiledObjects(spec: PlatformSpec): SourcedObject[] {
 function egressLines(conn: Connectivity): string[] {
   return conn.external
     .filter((e) => e.direction === 'egress')
-    .map((e) => `${e.workload} ${e.kind === 'cidr' ? `${e.cidr} except ${e.except.join(',')}` : ''} ${JSON.stringify(e.ports)}`)
+    .map((e) => `${e.workload} ${e.kind === 'cidr' ? `${e.cidr} except ${e.except.join(',')}` : e.kind === 'fqdn' ? e.fqdn : e.entity} ${JSON.stringify(e.ports)}`)
     .sort();
+}
+
+function l7Lines(conn: Connectivity): string[] {
+  return conn.connections.filter((c) => c.l7).map((c) => `${c.from} ${c.to} ${JSON.stringify(c.l7)}`).sort();
 }
 
 test('compile -> import -> compile keeps connectivity, and importing that output again changes nothing', () => {
@@ -110,6 +135,7 @@ test('compile -> import -> compile keeps connectivity, and importing that output
       const recompiled = compiledObjects(first.spec);
       const [before, after] = [analyze(original), analyze(recompiled)];
       expect(connectionLines(after)).toEqual(connectionLines(before));
+      expect(l7Lines(after)).toEqual(l7Lines(before));
       expect(egressLines(after)).toEqual(egressLines(before));
       const second = importManifests(recompiled);
       expect(second.text).toBe(first.text);
