@@ -9,12 +9,9 @@
  */
 import { analyze, formatPorts, intersectPorts, isEmptyPorts, portsEqual, subtractPorts, unionPorts } from '../analysis';
 import type { Connection, Connectivity, ExternalConnection, L7Restriction, PortMap } from '../analysis';
-import { IntentError } from '../intent/diagnostics';
 import { checkPlatform } from '../intent/check';
 import { parseIntents } from '../intent/load';
 import { compilePlatform } from '../synth/pipeline';
-import { VerificationError } from '../verify/verify';
-import { RenderError } from '../emit/render';
 import { expressibleTarget, targetKey } from './outside';
 import { pairKey } from './flows';
 import { ImportInventory, compare } from './inventory';
@@ -31,6 +28,9 @@ export interface ProofResult {
   readonly failure?: string;
 }
 
+/** Errors by which the pipeline rejects a platform (lib/intent, lib/emit, lib/verify). */
+const COMPILE_ERRORS = new Set(['IntentError', 'RenderError', 'VerificationError']);
+
 /** The file name the written platform is compiled under, for messages. */
 export const IMPORTED_FILE = 'platform.yaml (imported)';
 
@@ -42,10 +42,11 @@ export function prove(text: string, original: Connectivity, inv: ImportInventory
     const objects = result.clusters[0].files.flatMap((f) => f.manifests.map((m, index) => ({ file: f.path, index, object: m })));
     compiled = analyze(objects);
   } catch (e) {
-    if (e instanceof IntentError || e instanceof VerificationError || e instanceof RenderError) {
-      return { equal: false, connections: 0, egress: 0, differences: [], failure: e.message };
-    }
-    throw e;
+    // The pipeline's own failures (intent check, render, verification) are told by name: lib/import reads
+    // the compiler only through lib/intent and lib/synth. Anything else is a bug and keeps its stack.
+    if (!(e instanceof Error)) throw e;
+    const failure = COMPILE_ERRORS.has(e.constructor.name) ? e.message : (e.stack ?? e.message);
+    return { equal: false, connections: 0, egress: 0, differences: [], failure };
   }
   const { cluster } = inv.analysis;
   const newId = (id: string): string | undefined => inv.byIndex[cluster.workload(id)!.index]?.id;

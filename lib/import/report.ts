@@ -3,13 +3,24 @@
  * each difference), what bulkhead adds (DNS), what could not be expressed (by policy and rule), what
  * workload settings did not carry over, and which names were mapped.
  */
-import type { ImportResult } from './index';
-import type { Finding } from './remarks';
+import type { PlatformSpec } from '../intent/types';
+import type { ProofResult } from './proof';
+import type { Finding, Note, Rename } from './remarks';
+
+/** What the report reads of an import's result. */
+export interface ReportInput {
+  readonly spec: PlatformSpec;
+  readonly proof: ProofResult;
+  readonly skipped: ReadonlyArray<{ readonly namespace: string; readonly workloads: number }>;
+  readonly findings: readonly Finding[];
+  readonly notes: readonly Note[];
+  readonly renames: readonly Rename[];
+}
 
 /** Lines listed per finding location before the rest is counted. */
 const MAX_PER_PLACE = 8;
 
-export function renderReport(r: ImportResult): string {
+export function renderReport(r: ReportInput): string {
   const tenants = r.spec.tenants.length;
   const workloads = r.spec.tenants.reduce((n, t) => n + (t.workloads?.length ?? 0), 0);
   const lines = [

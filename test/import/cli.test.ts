@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { stringify } from 'yaml';
+import * as importer from '../../lib/import';
 import { asList, multiKind } from './fixtures';
 import { manifestDir, runImport } from './support';
 
@@ -70,6 +71,23 @@ describe('bulkhead import (command line)', () => {
     const run = await runImport([dir]);
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(new RegExp(`^bulkhead: ${escape(path.join(dir, 'cluster.yaml'))}:6:1: error: Deployment shop/web: container web has no image\n {2}hint: `));
+  });
+
+  test('exit 1 when the proof finds a difference, each difference in the report', async () => {
+    const dir = manifestDir(multiKind());
+    const real = importer.importManifests;
+    const spy = jest.spyOn(importer, 'importManifests').mockImplementation((objects, options) => {
+      const result = real(objects, options);
+      return { ...result, proof: { ...result.proof, equal: false, differences: ['shop/web -> shop/db: TCP 5432 in the original, TCP 5432-5433 imported'] } };
+    });
+    try {
+      const run = await runImport([dir]);
+      expect(run.code).toBe(1);
+      expect(run.stdout).toContain('kind: Platform');
+      expect(run.stderr).toContain('proof: DIFFERENT. 1 difference between the original and the written platform:\n  - shop/web -> shop/db: TCP 5432 in the original, TCP 5432-5433 imported');
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   test('--out writes the file (stdout stays empty), --name and --cluster name the platform and its cluster', async () => {

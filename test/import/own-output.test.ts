@@ -10,7 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { analyze } from '../../lib/analysis';
 import type { Connectivity } from '../../lib/analysis';
-import { importManifests } from '../../lib/import';
+import { importManifests, renderReport } from '../../lib/import';
 import { readInventory } from '../../lib/import/inventory';
 import { prove } from '../../lib/import/proof';
 import { checkPlatform } from '../../lib/intent/check';
@@ -129,5 +129,9 @@ describe('importing bulkhead output', () => {
     expect(prove(widened, original, inv, new Map()).differences).toEqual(['records/api -> records/db: TCP 5432 in the original, TCP 5432, 9999 imported']);
     const dropped = imported.text.replace(/ {2}- from: billing\/ledger\n {4}cidr: 198\.51\.100\.0\/24\n(?: {4}.*\n)+/, '');
     expect(prove(dropped, original, inv, new Map())).toMatchObject({ equal: false, differences: ['egress billing/ledger -> cidr 198.51.100.0/24 except 198.51.100.128/25: TCP 443 in the original, nothing imported'] });
+    const broken = prove(imported.text.replace('provider: kind', 'provider: moon'), original, inv, new Map());
+    expect(broken).toMatchObject({ equal: false, differences: [] });
+    expect(broken.failure).toMatch(/^platform\.yaml \(imported\):\d+:\d+: error: clusters\[0\]\.provider/);
+    expect(renderReport({ ...imported, proof: broken })).toContain('proof: FAILED, the written platform does not compile');
   });
 });
