@@ -1,9 +1,10 @@
 /**
  * Egress to addresses outside the cluster, from the analyzer's external connections of imported workloads:
  * address blocks (with `except`), Cilium DNS names, and the kube-apiserver entity become `egress` entries,
- * grouped by tenant where every workload of it has the same one. Other outside peers (Cilium entities such
- * as `host` or `remote-node`, DNS patterns bulkhead does not accept) and every ingress from outside the
- * cluster cannot be said in platform.yaml: they are findings, and the platform denies them.
+ * grouped by tenant where every workload of it (at least two) has the same one, each with the policies that
+ * allowed it. Other outside peers (Cilium entities such as `host` or `remote-node`, DNS patterns bulkhead
+ * does not accept) cannot be said in platform.yaml: they are findings, and the platform denies them
+ * (ingress from outside is in findings.ts).
  */
 import { formatPorts } from '../analysis';
 import type { Connectivity, ExternalConnection, PortMap } from '../analysis';

@@ -4,9 +4,10 @@
  * Every connection splits into (source, destination, atom) triples (see ports.ts). Grouping then works per
  * atom, exactly: a destination tenant replaces its workloads when the source reaches every workload of it
  * (itself aside, and at least two) with that atom; a source tenant replaces its workloads when every one of
- * them (at least two) reaches the same destination endpoint with it. What is left stays workload to workload. A flow therefore opens
- * exactly the triples it stands for (bulkhead never analyses a workload's traffic to itself), and the union
- * of the flows is the original connectivity: the proof checks it after compiling.
+ * them (at least two) reaches the same destination endpoint with it. What is left stays workload to
+ * workload. A flow therefore opens exactly the triples it stands for (bulkhead never analyses a workload's
+ * traffic to itself), and the union of the flows is the original connectivity: the proof checks it after
+ * compiling.
  *
  * HTTP rules (Cilium L7) carry over where platform.yaml can say them (see l7.ts); the ports of those it
  * cannot are left out (the platform denies them), each listed as a finding.
