@@ -31,9 +31,8 @@ export { analyzeRoutes, intersectHostnames } from './gateway';
 export { buildInventory, expandLists } from './inventory';
 export type { Inventory } from './inventory';
 export { resolve as resolveOnDestination } from './engine';
-export type { CompiledPolicy, CompiledRule, ExternalTarget, Peer, SourcedManifest } from './policy';
-export type { ContainerPort as AnalyzedPort, NamespaceInfo, Workload as AnalyzedWorkload } from './cluster';
-export { formatLocation } from './errors';
+export type { CompiledPolicy, CompiledRule, ExternalTarget, SourcedManifest } from './policy';
+export type { Workload as AnalyzedWorkload } from './cluster';
 export type { BackendInfo, BackendWorkload, ExposedWorkload, RouteAnalysis, RouteInfo, RouteParent, RouteRule, UnusedGrant } from './gateway';
 
 /** Allowed connections between the workloads in `objects` (and to/from outside addresses). */
