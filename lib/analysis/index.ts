@@ -24,6 +24,15 @@ export type { BlockCoverage, DenyCoverage, OpenPair } from './deny-coverage';
 export type { PolicyMapEstimate } from './policy-map';
 export * from './ports';
 export { analyzeRoutes, intersectHostnames } from './gateway';
+/**
+ * The analyzer's compiled view (workloads, and each policy's subjects and rules with their peers), for tools
+ * that must say which rule allowed what (bulkhead import). Read only: the engine computes connectivity from it.
+ */
+export { buildInventory, expandLists } from './inventory';
+export type { Inventory } from './inventory';
+export { resolve as resolveOnDestination } from './engine';
+export type { CompiledPolicy, CompiledRule, ExternalTarget, SourcedManifest } from './policy';
+export type { Workload as AnalyzedWorkload } from './cluster';
 export type { BackendInfo, BackendWorkload, ExposedWorkload, RouteAnalysis, RouteInfo, RouteParent, RouteRule, UnusedGrant } from './gateway';
 
 /** Allowed connections between the workloads in `objects` (and to/from outside addresses). */

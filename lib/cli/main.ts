@@ -8,12 +8,13 @@ import { CliIo, createContext, processIo } from './context';
 import * as diffCommand from './diff';
 import { EXIT_INTERNAL, EXIT_USAGE, isUserError } from './errors';
 import * as explainCommand from './explain';
+import * as importCommand from './import';
 import * as probesCommand from './probes';
 import type { CliContext } from './context';
 
 type Register = (program: Command, ctx: CliContext) => void;
 
-const COMMANDS: readonly Register[] = [connectivity.register, explainCommand.register, diffCommand.register, probesCommand.register];
+const COMMANDS: readonly Register[] = [connectivity.register, explainCommand.register, diffCommand.register, probesCommand.register, importCommand.register];
 
 function buildProgram(ctx: CliContext): Command {
   const program = new Command('bulkhead')
