@@ -40,7 +40,7 @@ test('a side naming a tenant without workloads protects nothing either; the from
 test('one tenant leaving while another still matches compiles; CONNECTIVITY.md lists the members of both sides', () => {
   const relabelled = relabel(GUARDED_PLATFORM, 'patient-data');
   for (const [text, phi] of [
-    [GUARDED_PLATFORM, ['lab-results | results-api', 'patient-data | records-api']],
+    [GUARDED_PLATFORM, ['lab-results | results-api', 'patient-data | records-api, records-db']],
     [relabelled, ['lab-results | results-api']],
   ] as const) {
     const ws = workspace(text);

@@ -34,6 +34,9 @@ tenants:
       - name: records-api
         image: hashicorp/http-echo:1.0
         ports: [{ name: http, port: 8080 }]
+      - name: records-db
+        image: hashicorp/http-echo:1.0
+        ports: [{ name: postgres, port: 5432 }]
   - name: lab-results
     labels:
       data-class: phi
@@ -55,6 +58,9 @@ flows:
     to: patient-data/records-api
     ports: [http]
     description: The portal reads patient records.
+  - from: patient-data/records-api
+    to: patient-data/records-db
+    ports: [postgres]
   - from: web/frontend
     to: billing/invoicer
     ports: [http]
