@@ -5,7 +5,6 @@
  * guardrail findings, connections crossing a base guardrail, what opens (connections, HTTP requests,
  * exposure), then what closes.
  */
-import { PortMap, formatPorts } from '../analysis';
 import { ClusterSide, ConnectivityDiff, ExposureChange, ExternalChange, HttpChange, PolicyCost, PortChange, analyzeCluster, clustersOf, diffConnectivity } from './connectivity';
 import { ExposureDiff, diffExposure } from './exposure';
 import { GuardrailCrossing, GuardrailDeparture, GuardrailMembership, identityOf } from './guardrails';
@@ -406,7 +405,7 @@ const NAMED_DEPARTURES = 2;
  * The parts of the verdict that concern who can reach whom and guardrails, risk first: guardrail findings,
  * connections across a base guardrail, what opens, what closes, guardrails added.
  */
-export function verdictParts(s: Summary, left: readonly GuardrailDeparture[] = []): string[] {
+function verdictParts(s: Summary, left: readonly GuardrailDeparture[] = []): string[] {
   const parts: string[] = [];
   const add = (n: number, text: string) => n > 0 && parts.push(text);
   const named = [...new Set(left.map((d) => `${d.subject} no longer ${d.side === 'to' ? 'protected' : 'restricted'} by ${d.name}`))];
@@ -448,5 +447,3 @@ function changesLine(s: Summary, clusters: ClusterDiff[], left: readonly Guardra
   const what = resources ? `${plural(resources, 'resource')} changed` : `${plural(s.filesChanged, 'file')} changed`;
   return `No change in who can reach whom${note}; ${what}.`;
 }
-
-export const portsText = (p: PortMap): string => formatPorts(p);

@@ -150,7 +150,7 @@ function reaches(side: EdgeSide | undefined, rename: (id: string) => string): Ma
 const acceptedGateways = (r: RouteAnalysis['routes'][number]): string[] => [...new Set(r.parents.filter((p) => p.accepted).map((p) => p.gateway))].sort();
 
 function shareChanges(base: EdgeSide | undefined, head: EdgeSide | undefined, rename: (id: string) => string): ShareChange[] {
-    // Services are named after their workloads in bulkhead's output, so a renamed workload renames its backend.
+  // Services are named after their workloads in bulkhead's output, so a renamed workload renames its backend.
   const rules = (side: EdgeSide | undefined, rn: (id: string) => string) => {
     const out = new Map<string, { route: string; gateways: string[]; match: string; shares: Map<string, number> }>();
     for (const r of side?.routes ?? [])

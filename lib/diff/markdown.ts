@@ -48,7 +48,7 @@ interface Block {
 
 export function toMarkdown(report: DiffReport, sides: { base: string; head: string }, budget = MAX_COMMENT): string {
   const intro = [MARKER, verdictLine(report)];
-  if (report.changes !== report.verdict) intro.push('', `Committed output against the base: ${report.changes}`);
+  if (report.headCheck.status === 'stale') intro.push('', `Committed output against the base: ${report.changes}`);
   intro.push('', `<sub>base ${sides.base} → head ${sides.head}</sub>`, '');
   for (const n of report.notes) intro.push(`> **Note:** ${n}`, '');
 

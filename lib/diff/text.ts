@@ -20,7 +20,7 @@ export interface TextColors {
 export function toText(report: DiffReport, sides: { base: string; head: string }, c: TextColors): string {
   const first = report.headCheck.status === 'invalid' || report.headCheck.status === 'stale' ? c.red(c.bold(report.verdict)) : c.bold(report.verdict);
   const out: string[] = [first];
-  if (report.changes !== report.verdict) out.push(`committed output against the base: ${report.changes}`);
+  if (report.headCheck.status === 'stale') out.push(`committed output against the base: ${report.changes}`);
   out.push(c.dim(`base ${sides.base} -> head ${sides.head}`));
   for (const n of report.notes) out.push(c.yellow(`note: ${n}`));
 

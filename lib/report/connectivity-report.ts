@@ -104,7 +104,7 @@ function guardrailMembers(v: Verification, platform: Platform): string[] {
     for (const side of ['from', 'to'] as const) {
       const label = `${side} (${describeSelector(g[side]) || 'every tenant'})`;
       for (const t of platform.tenants.filter((x) => selectsTenant(g[side], x)).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)))
-        out.push(`| ${g.name} | ${cell(label)} | ${t.name} | ${t.workloads.map((w) => w.name).join(', ') || '(no workloads)'} |`);
+        out.push(`| ${g.name} | ${cell(label)} | ${t.name} | ${t.workloads.map((w) => w.name).sort().join(', ') || '(no workloads)'} |`);
     }
   return [...out, ''];
 }
