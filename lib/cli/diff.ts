@@ -20,6 +20,8 @@ type Format = (typeof FORMATS)[number];
 
 /** Exit status when `--fail-on` matches (2 stays for errors). */
 export const EXIT_FAIL_ON = 1;
+/** Exit status when the head cannot be judged: its platform.yaml does not compile, or its output is stale. */
+export const EXIT_HEAD_UNTRUSTED = EXIT_USAGE;
 
 interface DiffOptions {
   base: string;
@@ -80,7 +82,7 @@ export function register(program: Command, ctx: CliContext): void {
               : toText(report, sides, { green: c.green, red: c.red, yellow: c.yellow, bold: c.bold, dim: c.dim });
         ctx.io.stdout(text);
         // A head that does not compile, or output that is not what it compiles to, cannot pass any gate.
-        if (report.headCheck.status === 'invalid' || report.headCheck.status === 'stale') ctx.exitCode = EXIT_USAGE;
+        if (report.headCheck.status === 'invalid' || report.headCheck.status === 'stale') ctx.exitCode = EXIT_HEAD_UNTRUSTED;
         else if (opts.failOn && fails(report, opts.failOn)) ctx.exitCode = EXIT_FAIL_ON;
       } catch (e) {
         if (e instanceof DiffInputError) throw new UsageError(e.message);
