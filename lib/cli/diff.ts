@@ -1,19 +1,27 @@
 /**
- * `bulkhead diff --base <git-ref|dir> [--head <git-ref|dir>] [--format md|txt|json] [--fail-on opened|guardrail|any]
- * [--intents platform.yaml]`: what a change does to who can reach whom, guardrails, resources and policy cost.
- * Exit 0, or 1 when --fail-on matches; 2 for usage errors.
+ * `bulkhead diff --base <git-ref|dir> [--head <git-ref|dir>] [--format md|txt|json]
+ * [--fail-on opened|guardrail|exposure|any] [--intents platform.yaml]`: what a change does to guardrails,
+ * who can reach whom, gateways, resources and policy cost, risk first.
+ * Exit 0; 1 when --fail-on matches; 2 for usage errors, and when the head's platform.yaml does not compile
+ * or its committed dist/ or argocd/ is stale (whatever --fail-on says: the report cannot be trusted).
  */
 import { Command, Option } from 'commander';
 import * as path from 'node:path';
-import { FAIL_ON, FailOn, describe, diffSnapshots, fails, readSnapshot, toJson, toMarkdown, toText } from '../diff';
+import { CompileOutput, DiffInputError, FAIL_ON, FailOn, describe, diffSnapshots, fails, readSnapshot, toJson, toMarkdown, toText } from '../diff';
+import { IntentError } from '../intent/diagnostics';
+import { RenderError } from '../emit/render';
+import { compilePlatform } from '../synth/pipeline';
+import { VerificationError } from '../verify/verify';
 import type { CliContext } from './context';
-import { UsageError } from './errors';
+import { EXIT_USAGE, UsageError } from './errors';
 
 const FORMATS = ['md', 'txt', 'json'] as const;
 type Format = (typeof FORMATS)[number];
 
 /** Exit status when `--fail-on` matches (2 stays for errors). */
 export const EXIT_FAIL_ON = 1;
+/** Exit status when the head cannot be judged: its platform.yaml does not compile, or its output is stale. */
+export const EXIT_HEAD_UNTRUSTED = EXIT_USAGE;
 
 interface DiffOptions {
   base: string;
@@ -23,33 +31,62 @@ interface DiffOptions {
   intents: string;
 }
 
+/**
+ * The head's platform compiled in memory, as synth would write it (dist/<cluster>/..., argocd/...): lib/diff
+ * compares it with the committed output without importing the compiler itself (it stays free of cdk8s).
+ */
+export const compileInMemory: CompileOutput = (platform) => {
+  try {
+    const result = compilePlatform(platform, { dryRun: true });
+    const files = new Map<string, string>();
+    for (const c of result.clusters) for (const [file, text] of c.texts) files.set(`dist/${c.cluster.cluster.name}/${file}`, text);
+    for (const [file, text] of result.delivery) files.set(`argocd/${file}`, text);
+    return { files };
+  } catch (e) {
+    if (e instanceof IntentError || e instanceof RenderError || e instanceof VerificationError) return { error: e.message.split('\n')[0] };
+    throw e;
+  }
+};
+
 export function register(program: Command, ctx: CliContext): void {
   program
     .command('diff')
-    .description('compare two bulkhead outputs: connections opened and closed, guardrails, resources, policy cost')
+    .description('compare two bulkhead outputs, risk first: guardrails, connections opened and closed, gateways, resources, policy cost')
     .requiredOption('--base <ref|dir>', 'a git ref of the repository around the current directory, or a directory holding dist/ (and argocd/, platform.yaml)')
     .option('--head <ref|dir>', 'the same; default: the current directory (the working tree)', '.')
     .addOption(new Option('--format <format>', 'output format').choices(FORMATS).default('txt'))
-    .addOption(new Option('--fail-on <what>', 'exit 1 when: opened = anything opened; guardrail = a guardrail removed, changed or newly violated; any = any change').choices(FAIL_ON))
+    .addOption(
+      new Option(
+        '--fail-on <what>',
+        'exit 1 when: opened = anything opened; guardrail = a workload left a guardrail, a connection crosses one, or one was removed, changed or violated; exposure = a gateway listener, hostname, reachable backend or traffic split changed; any = any change',
+      ).choices(FAIL_ON),
+    )
     .option('--intents <file>', 'the intents file, relative to each side', 'platform.yaml')
     .action((opts: DiffOptions) => {
       if (path.isAbsolute(opts.intents) || opts.intents.split(/[\\/]/).includes('..'))
         throw new UsageError(`--intents is read on both sides, relative to each: give a relative path inside the project (got ${opts.intents})`);
       const cwd = process.cwd();
-      const base = readSnapshot(opts.base, cwd, opts.intents);
-      const head = readSnapshot(opts.head, cwd, opts.intents);
-      if (![...head.files.keys()].some((f) => f.startsWith('dist/')))
-        throw new UsageError(`the head (${describe(head)}) has no dist/: run \`npm run synth\` there first, or pass --head`);
-      const report = diffSnapshots(base, head);
-      const sides = { base: describe(base), head: describe(head) };
-      const c = ctx.colors;
-      const text =
-        opts.format === 'json'
-          ? toJson(report)
-          : opts.format === 'md'
-            ? toMarkdown(report, sides)
-            : toText(report, sides, { green: c.green, red: c.red, yellow: c.yellow, bold: c.bold, dim: c.dim });
-      ctx.io.stdout(text);
-      if (opts.failOn && fails(report, opts.failOn)) ctx.exitCode = EXIT_FAIL_ON;
+      try {
+        const base = readSnapshot(opts.base, cwd, opts.intents);
+        const head = readSnapshot(opts.head, cwd, opts.intents);
+        if (![...head.files.keys()].some((f) => f.startsWith('dist/')))
+          throw new UsageError(`the head (${describe(head)}) has no dist/: run \`npm run synth\` there first, or pass --head`);
+        const report = diffSnapshots(base, head, { compile: compileInMemory });
+        const sides = { base: describe(base), head: describe(head) };
+        const c = ctx.colors;
+        const text =
+          opts.format === 'json'
+            ? toJson(report)
+            : opts.format === 'md'
+              ? toMarkdown(report, sides)
+              : toText(report, sides, { green: c.green, red: c.red, yellow: c.yellow, bold: c.bold, dim: c.dim });
+        ctx.io.stdout(text);
+        // A head that does not compile, or output that is not what it compiles to, cannot pass any gate.
+        if (report.headCheck.status === 'invalid' || report.headCheck.status === 'stale') ctx.exitCode = EXIT_HEAD_UNTRUSTED;
+        else if (opts.failOn && fails(report, opts.failOn)) ctx.exitCode = EXIT_FAIL_ON;
+      } catch (e) {
+        if (e instanceof DiffInputError) throw new UsageError(e.message);
+        throw e;
+      }
     });
 }

@@ -17,10 +17,11 @@ import {
   estimatePolicyMap,
   intersectPorts,
   isEmptyPorts,
-  parseManifestText,
   subtractPorts,
   unionPorts,
 } from '../analysis';
+import { manifestsOf } from './documents';
+import { EdgeSide, listenersOf } from './exposure';
 import type { Snapshot } from './snapshot';
 
 export interface PolicyCost {
@@ -38,6 +39,8 @@ export interface ClusterSide {
   readonly connectivity: Connectivity;
   /** Workload id to the ports Cilium's gateway proxy may reach. */
   readonly exposed: ReadonlyMap<string, PortMap>;
+  /** Gateway listeners and routes, for the exposure diff. */
+  readonly edge: EdgeSide;
   readonly cost: PolicyCost;
 }
 
@@ -57,8 +60,7 @@ export function analyzeCluster(s: Snapshot, cluster: string): ClusterSide | unde
   const dirs = [`dist/${cluster}/platform/`, `dist/${cluster}/tenants/`];
   const files = [...s.files.keys()].filter((f) => dirs.some((d) => f.startsWith(d)) && MANIFEST.test(f)).sort();
   if (!files.length && ![...s.files.keys()].some((f) => f.startsWith(`dist/${cluster}/`))) return undefined;
-  const where = (f: string) => (s.kind === 'git' ? `${s.label}:${f}` : f);
-  const objects = files.flatMap((f) => parseManifestText(s.files.get(f)!, where(f)));
+  const objects = files.flatMap((f) => manifestsOf(s, f));
   const connectivity = analyze(objects);
   const routes = analyzeRoutes(objects);
   const estimates = estimatePolicyMap(objects);
@@ -68,6 +70,7 @@ export function analyzeCluster(s: Snapshot, cluster: string): ClusterSide | unde
     objects,
     connectivity,
     exposed: new Map(routes.exposed.map((e) => [e.workload, e.ports])),
+    edge: { listeners: listenersOf(objects), routes: routes.routes },
     cost: {
       networkPolicies: count('NetworkPolicy'),
       ciliumNetworkPolicies: count('CiliumNetworkPolicy'),
@@ -118,7 +121,14 @@ export interface HttpChange {
 }
 
 export interface ConnectivityDiff {
-  readonly workloads: { readonly added: string[]; readonly removed: string[]; readonly renamed: Array<{ from: string; to: string }> };
+  readonly workloads: {
+    readonly added: string[];
+    readonly removed: string[];
+    /** Same namespace, new name, exactly the same connections (see findRenames). */
+    readonly renamed: Array<{ from: string; to: string }>;
+    /** Same name, another namespace (tenant): see findMoves. */
+    readonly moved: Array<{ from: string; to: string }>;
+  };
   readonly opened: PortChange[];
   readonly closed: PortChange[];
   readonly http: HttpChange[];
@@ -142,8 +152,9 @@ export function diffConnectivity(base: ClusterSide | undefined, head: ClusterSid
   const bExposed = base?.exposed ?? new Map<string, PortMap>();
   const hExposed = head?.exposed ?? new Map<string, PortMap>();
   const renames = findRenames(b, bExposed, h, hExposed);
-  // Compare in the head's names: a renamed base workload is read under its new name.
-  const rn = (id: string) => renames.get(id) ?? id;
+  const moves = findMoves(b, h, renames);
+  // Compare in the head's names: a renamed or moved base workload is read under its new name.
+  const rn = (id: string) => renames.get(id) ?? moves.get(id) ?? id;
   const baseConnections = new Map(b.connections.map((c) => [key2(rn(c.from), rn(c.to)), { ...c, from: rn(c.from), to: rn(c.to) }]));
   const headConnections = new Map(h.connections.map((c) => [key2(c.from, c.to), c]));
 
@@ -202,12 +213,13 @@ export function diffConnectivity(base: ClusterSide | undefined, head: ClusterSid
 
   const bIds = new Set(b.workloads.map((w) => w.id));
   const hIds = new Set(h.workloads.map((w) => w.id));
-  const renamedTo = new Set(renames.values());
+  const arrived = new Set([...renames.values(), ...moves.values()]);
   return {
     workloads: {
-      added: [...hIds].filter((id) => !bIds.has(id) && !renamedTo.has(id)),
-      removed: [...bIds].filter((id) => !hIds.has(id) && !renames.has(id)),
+      added: [...hIds].filter((id) => !bIds.has(id) && !arrived.has(id)),
+      removed: [...bIds].filter((id) => !hIds.has(id) && !renames.has(id) && !moves.has(id)),
       renamed: [...renames].map(([from, to]) => ({ from, to })),
+      moved: [...moves].map(([from, to]) => ({ from, to })),
     },
     opened,
     closed,
@@ -262,6 +274,31 @@ export function findRenames(b: Connectivity, bExposed: ReadonlyMap<string, PortM
     if (sameR.length === 1 && sameA.length === 1) renames.set(x.w.id, sameA[0].w.id);
   }
   return renames;
+}
+
+/**
+ * Workloads moved to another tenant: a removed and an added workload (not renames) of the same kind and
+ * name in different namespaces, where that match is unique both ways. Unlike a rename, a move is matched
+ * by name alone: it usually comes with different connections (that is often why it moved), and those are
+ * then reported as what they are, opened or closed on the same workload.
+ */
+export function findMoves(b: Connectivity, h: Connectivity, renames: ReadonlyMap<string, string>): Map<string, string> {
+  const bIds = new Set(b.workloads.map((w) => w.id));
+  const hIds = new Set(h.workloads.map((w) => w.id));
+  const renamedTo = new Set(renames.values());
+  const group = <T extends { kind: string; name: string }>(list: T[]) => {
+    const m = new Map<string, T[]>();
+    for (const w of list) m.set(`${w.kind}\0${w.name}`, [...(m.get(`${w.kind}\0${w.name}`) ?? []), w]);
+    return m;
+  };
+  const gone = group(b.workloads.filter((w) => !hIds.has(w.id) && !renames.has(w.id)));
+  const fresh = group(h.workloads.filter((w) => !bIds.has(w.id) && !renamedTo.has(w.id)));
+  const moves = new Map<string, string>();
+  for (const [k, from] of gone) {
+    const to = fresh.get(k);
+    if (from.length === 1 && to?.length === 1 && from[0].namespace !== to[0].namespace) moves.set(from[0].id, to[0].id);
+  }
+  return moves;
 }
 
 /** HTTP restrictions that differ on ports open both before and after, per side, grouped by ports. */

@@ -5,7 +5,7 @@
  */
 import type { Connectivity, PortMap } from '../analysis';
 import { intersectPorts, isEmptyPorts } from '../analysis';
-import { IntentError, formatLocation } from '../intent/diagnostics';
+import { IntentError, formatDiagnostic, formatLocation } from '../intent/diagnostics';
 import { checkPlatform } from '../intent/check';
 import { parseIntents } from '../intent/load';
 import { ClusterPlatform, Guardrail, Platform, describeSelector, endpointResolver, forCluster } from '../model/platform';
@@ -19,19 +19,33 @@ export interface Intents {
   readonly problem?: string;
   /** The file does not exist on that side (as opposed to existing and not checking). */
   readonly missing?: boolean;
+  /** The tenants: checked, or as written when the file parses but does not check (what guardrails select). */
+  readonly tenants?: TenantView[];
 }
+
+/** A tenant as guardrails see it: name, namespace labels, workload names. */
+export interface TenantView {
+  readonly name: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly workloads: readonly string[];
+}
+
+export const tenantViews = (p: Platform): TenantView[] => p.tenants.map((t) => ({ name: t.name, labels: t.labels, workloads: t.workloads.map((w) => w.name) }));
 
 export function loadIntents(s: Snapshot): Intents {
   const text = s.files.get(s.intentsPath);
   if (text === undefined) return { problem: `no ${s.intentsPath}`, missing: true };
+  let loaded: ReturnType<typeof parseIntents> | undefined;
   try {
-    const loaded = parseIntents(s.intentsPath, text);
-    return { platform: checkPlatform(loaded.spec, loaded.source) };
+    loaded = parseIntents(s.intentsPath, text);
+    const platform = checkPlatform(loaded.spec, loaded.source);
+    return { platform, tenants: tenantViews(platform) };
   } catch (e) {
     if (e instanceof IntentError) {
       const first = e.diagnostics[0];
       const more = e.diagnostics.length > 1 ? ` (and ${e.diagnostics.length - 1} more)` : '';
-      return { problem: `${s.intentsPath} does not check: ${first ? `${formatLocation(first.location)}: ${first.message}` : e.message}${more}` };
+      const written = loaded?.spec.tenants.map((t) => ({ name: t.name, labels: { ...(t.labels ?? {}) }, workloads: (t.workloads ?? []).map((w) => w.name) }));
+      return { problem: `${s.intentsPath} does not check: ${first ? formatDiagnostic({ ...first, hint: undefined }) : e.message}${more}`, ...(written ? { tenants: written } : {}) };
     }
     throw e;
   }

@@ -3,7 +3,7 @@
  * group, kind, namespace and name (so moving an object to another file is a change, not a removal and an
  * addition), with the field paths that changed; files added, removed or changed, with a unified diff.
  */
-import { parseAllDocuments } from 'yaml';
+import { tryManifestsOf } from './documents';
 import type { Snapshot } from './snapshot';
 import { OUTPUT_DIRS } from './snapshot';
 import { unifiedDiff } from './unified';
@@ -58,8 +58,10 @@ const isOutputFile = (f: string) => OUTPUT_DIRS.some((d) => f.startsWith(`${d}/`
 const isManifestFile = (f: string) => /\.(ya?ml|json)$/i.test(f);
 
 export function diffResources(base: Snapshot, head: Snapshot, clusters: ReadonlySet<string>): ResourceDiff {
-  const before = documents(base, clusters);
-  const after = documents(head, clusters);
+  // A file with the same text on both sides holds the same objects on both: only the others are parsed.
+  const differs = (f: string) => base.files.get(f) !== head.files.get(f);
+  const before = documents(base, clusters, differs);
+  const after = documents(head, clusters, differs);
   const added: ResourceRef[] = [];
   const removed: ResourceRef[] = [];
   const changed: ResourceChange[] = [];
@@ -93,12 +95,12 @@ const sortKey = (r: ResourceRef) => [r.cluster ?? '\uffff', r.kind, r.namespace 
 const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Objects with a kind and a name; other documents (values files, kind configs) count per file and index. */
-function documents(s: Snapshot, clusters: ReadonlySet<string>): Map<string, Doc> {
+function documents(s: Snapshot, clusters: ReadonlySet<string>, include: (file: string) => boolean): Map<string, Doc> {
   const out = new Map<string, Doc>();
   for (const [file, text] of s.files) {
-    if (!isOutputFile(file) || !isManifestFile(file)) continue;
+    if (!isOutputFile(file) || !isManifestFile(file) || !include(file)) continue;
     const cluster = clusterOf(file, clusters);
-    values(file, text).forEach((value, index) => {
+    (tryManifestsOf(s, file)?.map((o) => o.object) ?? [text]).forEach((value, index) => {
       const o = value as { apiVersion?: unknown; kind?: unknown; metadata?: { name?: unknown; namespace?: unknown } } | null;
       let key: string;
       let ref: ResourceRef;
@@ -122,21 +124,6 @@ function documents(s: Snapshot, clusters: ReadonlySet<string>): Map<string, Doc>
 function clusterOf(file: string, clusters: ReadonlySet<string>): string | undefined {
   const [, c] = file.split('/');
   return clusters.has(c) ? c : undefined;
-}
-
-/** The documents of a file as plain values; a file that does not parse is one opaque string document. */
-function values(file: string, text: string): unknown[] {
-  if (/\.json$/i.test(file)) {
-    try {
-      return [JSON.parse(text)];
-    } catch {
-      return [text];
-    }
-  }
-  const docs = parseAllDocuments(text);
-  if (!Array.isArray(docs)) return [];
-  if (docs.some((d) => d.errors.length)) return [text];
-  return docs.filter((d) => d.contents !== null).map((d) => d.toJS({ maxAliasCount: 100 }));
 }
 
 /** Paths where `a` and `b` differ, down to MAX_DEPTH segments; arrays of different lengths differ as a whole. */

@@ -7,7 +7,7 @@
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { UsageError } from '../cli/errors';
+import { DiffInputError } from './errors';
 
 /** The top-level paths a snapshot reads (the intents file is added per call). */
 export const OUTPUT_DIRS = ['dist', 'argocd'] as const;
@@ -60,9 +60,9 @@ export function gitContext(dir: string): GitContext | undefined {
 export function readSnapshot(spec: string, cwd: string, intents: string): Snapshot {
   const dir = path.resolve(cwd, spec);
   if (fs.existsSync(dir) && fs.statSync(dir).isDirectory()) return readDirectory(spec, dir, intents);
-  if (spec.startsWith('-')) throw new UsageError(`${spec}: not a directory or a git ref`);
+  if (spec.startsWith('-')) throw new DiffInputError(`${spec}: not a directory or a git ref`);
   const ctx = gitContext(cwd);
-  if (!ctx) throw new UsageError(`${spec}: no such directory, and ${cwd} is not in a git repository, so it cannot be a git ref either`);
+  if (!ctx) throw new DiffInputError(`${spec}: no such directory, and ${cwd} is not in a git repository, so it cannot be a git ref either`);
   return readGitRef(spec, ctx, intents);
 }
 
@@ -90,7 +90,7 @@ export function readGitRef(ref: string, ctx: GitContext, intents: string): Snaps
   try {
     commit = git(ctx.root, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]).toString('utf8').trim();
   } catch {
-    throw new UsageError(`${ref}: not a directory, nor a commit in the git repository at ${ctx.root}`);
+    throw new DiffInputError(`${ref}: not a directory, nor a commit in the git repository at ${ctx.root}`);
   }
   const intentsPath = toPosix(intents);
   const wanted = [...OUTPUT_DIRS, intentsPath].map((p) => `${ctx.prefix}${p}`);

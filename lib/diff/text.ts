@@ -1,8 +1,13 @@
-/** `bulkhead diff --format txt`: for a terminal; colours come from the caller (none when stdout is not a TTY). */
+/**
+ * `bulkhead diff --format txt`: for a terminal, risk first like the Markdown. Colours come from the caller
+ * (none when stdout is not a TTY) and say risk: red for guardrail findings and connections across a base
+ * guardrail, yellow for what opens, dim for what closes.
+ */
 import type { PolicyCost } from './connectivity';
 import type { DiffReport } from './diff';
+import type { IntentRef } from './intents';
 import type { ResourceRef } from './resources';
-import { Row, groupCrossings, rowLabel, rowsOf } from './rows';
+import { Row, exposureRowsOf, groupCrossings, isRisk, movesOf, rowLabel, rowsOf } from './rows';
 
 export interface TextColors {
   green: (s: string) => string;
@@ -13,23 +18,16 @@ export interface TextColors {
 }
 
 export function toText(report: DiffReport, sides: { base: string; head: string }, c: TextColors): string {
-  const out: string[] = [c.bold(report.verdict), c.dim(`base ${sides.base} -> head ${sides.head}`)];
+  const first = report.headCheck.status === 'invalid' || report.headCheck.status === 'stale' ? c.red(c.bold(report.verdict)) : c.bold(report.verdict);
+  const out: string[] = [first];
+  if (report.headCheck.status === 'stale') out.push(`committed output against the base: ${report.changes}`);
+  out.push(c.dim(`base ${sides.base} -> head ${sides.head}`));
   for (const n of report.notes) out.push(c.yellow(`note: ${n}`));
 
-  const rows = rowsOf(report);
-  if (rows.length) {
-    out.push('', 'who can reach whom:');
-    const paint = (r: Row) => (r.kind === 'opened' ? c.green : r.kind === 'closed' ? c.red : c.yellow);
-    const sign = (r: Row) => (r.kind === 'opened' ? '+' : r.kind === 'closed' ? '-' : '~');
-    for (const r of rows) {
-      out.push(paint(r)(`  ${sign(r)} ${r.from} -> ${r.to}  ${r.ports}  [${rowLabel(r)}; ${r.clusters.join(', ')}]`));
-      if (r.kind === 'opened')
-        out.push(...(r.intents.length ? r.intents.map((i) => c.dim(`      ${i.at}: ${i.intent}`)) : [c.yellow('      no intent in the head declares it')]));
-    }
-  }
   const g = report.guardrails;
-  if (g.added.length + g.removed.length + g.changed.length + g.violated.length) {
+  if (g.left.length + g.added.length + g.removed.length + g.changed.length + g.violated.length) {
     out.push('', 'guardrails:');
+    for (const d of g.left) out.push(c.red(`  ! ${d.message} (${d.side} side of ${d.rule}, at ${d.at} in the base; ${d.workloads.join(', ')})`));
     for (const r of g.removed) {
       out.push(c.red(`  - removed ${r.name} (${r.rule}), was at ${r.at}`));
       for (const x of groupCrossings(r.crossedInHead)) out.push(c.red(`      now crossed in ${x.clusters.join(', ')} by ${x.connections.join(', ')}`));
@@ -38,8 +36,32 @@ export function toText(report: DiffReport, sides: { base: string; head: string }
     for (const x of g.changed) out.push(c.yellow(`  ~ changed ${x.name} at ${x.at}: ${x.was} -> ${x.rule}`));
     for (const a of g.added) out.push(c.green(`  + added ${a.name} (${a.rule}) at ${a.at}`));
   }
-  const renamed = [...new Set(report.clusters.flatMap((x) => x.workloads.renamed.map((r) => `${r.from} -> ${r.to}`)))];
-  if (renamed.length) out.push('', `renamed with the same connections: ${renamed.join(', ')}`);
+
+  const rows = rowsOf(report);
+  const paint = (r: Row) => (r.crosses.length ? c.red : isRisk(r) ? c.yellow : c.dim);
+  const sign = (r: Row) => (r.kind === 'opened' ? '+' : r.kind === 'closed' ? '-' : '~');
+  const intents = (list: readonly IntentRef[], prefix = '') => list.map((i) => c.dim(`      ${prefix}${i.at}: ${i.intent}`));
+  const section = (title: string, list: readonly Row[]) => {
+    if (!list.length) return;
+    out.push('', title);
+    for (const r of list) {
+      out.push(paint(r)(`  ${sign(r)} ${r.from} -> ${r.to}  ${r.ports}  [${rowLabel(r)}; ${r.clusters.join(', ')}]`));
+      for (const x of r.crosses) out.push(c.red(`      forbidden in the base by ${x.name} (${x.at}): ${x.rule}`));
+      if (r.kind === 'opened') out.push(...(r.intents.length ? intents(r.intents) : [c.yellow('      no intent in the head declares it')]));
+      else if (r.subject === 'http') out.push(...intents(r.intents, 'head '), ...intents(r.baseIntents, 'base '));
+      else out.push(...intents(r.baseIntents, 'base '));
+    }
+  };
+  section('opened:', rows.filter(isRisk));
+  const exposure = exposureRowsOf(report);
+  if (exposure.length) {
+    out.push('', 'gateways and routes:');
+    for (const e of [...exposure].sort((a, b) => Number(b.risk) - Number(a.risk)))
+      out.push((e.risk ? c.yellow : c.dim)(`  ${e.risk ? '+' : '-'} ${e.kind}: ${e.gateways.join(', ')} ${e.what}${e.routes.length ? ` (route ${e.routes.join(', ')})` : ''} [${e.clusters.join(', ')}]`));
+  }
+  section('closed:', rows.filter((r) => !isRisk(r)));
+  const moves = movesOf(report);
+  if (moves.length) out.push('', 'renamed and moved workloads:', ...moves.map((m) => `  ${m.from} -> ${m.to} (${m.clusters.join(', ')}): ${m.note}`));
 
   const r = report.resources;
   if (r.added.length + r.removed.length + r.changed.length) {

@@ -376,8 +376,37 @@ class Checker {
         if (name !== undefined && !this.tenantsByName.has(name))
           this.fail(['guardrails', i, side, 'tenant'], `no tenant named "${name}"`, didYouMean(name, [...this.tenantsByName.keys()]));
       }
-      return { name: g.name, description: g.description, control: g.control, from: g.from, to: g.to, bidirectional: g.bidirectional ?? false, origin: this.locate(['guardrails', i]) };
+      const guardrail: Guardrail = { name: g.name, description: g.description, control: g.control, from: g.from, to: g.to, bidirectional: g.bidirectional ?? false, origin: this.locate(['guardrails', i]) };
+      this.guardrailProtectsSomeone(guardrail, i);
+      return guardrail;
     });
+  }
+
+  /**
+   * A guardrail side that selects no workload is a compile error, not an empty deny policy: otherwise
+   * relabelling a tenant (`data-class: phi` -> `restricted`) would switch the guardrail off in silence.
+   * Tenants and their workloads are the same on every cluster (overrides change only how a workload
+   * runs), so one check covers every cluster the guardrail applies to.
+   */
+  private guardrailProtectsSomeone(g: Guardrail, index: number): void {
+    const tenants = [...this.tenantsByName.values()];
+    const clusters = this.spec.clusters.map((c) => c.name).join(', ');
+    for (const side of ['from', 'to'] as const) {
+      const selector = g[side];
+      if (selector.tenant !== undefined && !this.tenantsByName.has(selector.tenant)) continue; // reported above
+      const selected = tenants.filter((t) => selectsTenant(selector, t));
+      if (selected.some((t) => t.workloads.length > 0)) continue;
+      const what = describeSelector(selector) || 'every tenant';
+      const why = selected.length ? `${selected.map((t) => t.name).join(', ')} ${selected.length === 1 ? 'has' : 'have'} no workloads` : `no tenant has ${what}`;
+      const keys = Object.keys(selector.labels ?? {});
+      const carriers = tenants.filter((t) => keys.some((k) => t.labels[k] !== undefined)).map((t) => `${t.name} (${keys.filter((k) => t.labels[k] !== undefined).map((k) => `${k}=${t.labels[k]}`).join(', ')})`);
+      const seen = keys.length && !selected.length ? ` Tenants carrying ${keys.join(', ')} now: ${carriers.length ? carriers.join(', ') : 'none'}.` : '';
+      this.fail(
+        ['guardrails', index, side],
+        `guardrail "${g.name}" protects nothing: its ${side} side (${what}) selects no workload in any cluster (${clusters}): ${why}`,
+        `give the tenants it must cover their label back, or change or remove the guardrail${g.control ? ` (it serves ${g.control})` : ''} after review.${seen}`,
+      );
+    }
   }
 
   /** A flow a guardrail forbids is a compile error naming both, so the reviewer sees the conflict. */

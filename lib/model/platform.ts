@@ -250,7 +250,7 @@ export function endpointResolver(tenants: readonly Tenant[]): (e: Endpoint) => W
   return (e) => (byTenant.get(e.tenant) ?? []).filter((w) => !e.workload || w.name === e.workload);
 }
 
-export function selectsTenant(selector: TenantSelector, tenant: Tenant): boolean {
+export function selectsTenant(selector: TenantSelector, tenant: Pick<Tenant, 'name' | 'labels'>): boolean {
   if (selector.tenant !== undefined && selector.tenant !== tenant.name) return false;
   for (const [k, v] of Object.entries(selector.labels ?? {})) {
     if (tenant.labels[k] !== v) return false;

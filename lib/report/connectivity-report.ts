@@ -5,7 +5,7 @@
  */
 import { ExternalConnection, formatPorts } from '../analysis';
 import { GUARDRAIL_PREFIX } from '../constructs/guardrail-policy';
-import { GATEWAY_NAMESPACE, Platform, describeSelector } from '../model/platform';
+import { GATEWAY_NAMESPACE, Platform, describeSelector, selectsTenant } from '../model/platform';
 import { describeFlow } from '../verify/expected';
 import { PolicyMapBudget, Verification } from '../verify/verify';
 
@@ -87,11 +87,26 @@ export function connectivityReport(v: Verification, platform: Platform): string 
       const rule = `${describeSelector(r.from)} ${r.bidirectional ? '<->' : '->'} ${describeSelector(r.to)}: never`;
       out.push(`| ${r.name} | ${cell(rule)} | ${cell(r.control ?? '-')} | ${g.holds ? 'holds' : `VIOLATED by ${g.violations.length}`} |`);
     }
-    out.push('');
+    out.push('', ...guardrailMembers(v, platform));
   }
   out.push(...gatewaySection(v, platform, cluster.name));
   if (v.policyMap) out.push(...policyMapSection(v.policyMap));
   return out.join('\n');
+}
+
+/**
+ * Who each guardrail covers here, side by side: the tenants its selectors pick and their workloads, so a
+ * reviewer sees a tenant drop out of a guardrail (relabelled, renamed) as a line leaving this table.
+ */
+function guardrailMembers(v: Verification, platform: Platform): string[] {
+  const out = ['Members on this cluster (a side that selects no workload does not compile):', '', '| guardrail | side | tenant | workloads |', '|---|---|---|---|'];
+  for (const { guardrail: g } of v.guardrails)
+    for (const side of ['from', 'to'] as const) {
+      const label = `${side} (${describeSelector(g[side]) || 'every tenant'})`;
+      for (const t of platform.tenants.filter((x) => selectsTenant(g[side], x)).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)))
+        out.push(`| ${g.name} | ${cell(label)} | ${t.name} | ${t.workloads.map((w) => w.name).sort().join(', ') || '(no workloads)'} |`);
+    }
+  return [...out, ''];
 }
 
 /** Gateways, what each route sends where (with weights), and whether the backends are reachable. */

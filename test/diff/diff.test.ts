@@ -29,6 +29,7 @@ describe('a PR that opens a flow (billing/invoicer -> patient-data/records-api o
     const { code, doc } = await json(['--base', 'HEAD~1']);
     expect(code).toBe(0);
     const line = lineOf(texts.open, OPENED_FLOW);
+    const guardrailLine = lineOf(texts.base, '  - name: billing-never-reaches-phi');
     for (const c of doc.clusters) {
       // Only the declared direction opens: nothing from records-api back to the invoicer.
       expect(c.connections).toEqual({
@@ -39,6 +40,8 @@ describe('a PR that opens a flow (billing/invoicer -> patient-data/records-api o
             ports: { TCP: [[8080, 8080]] },
             whole: true,
             flows: [{ intent: 'flow billing/invoicer -> patient-data/records-api on 8080', at: `platform.yaml:${line}:5`, description: 'Invoices need the patient record.' }],
+            // The base's guardrail forbade it: the connection is marked as crossing it, at its base position.
+            crosses: [{ name: 'billing-never-reaches-phi', rule: 'tenant billing <-> data-class=phi', control: 'HIPAA 45 CFR 164.312(a)(1) access control', at: `platform.yaml:${guardrailLine}:5` }],
           },
         ],
         closed: [],
@@ -48,13 +51,15 @@ describe('a PR that opens a flow (billing/invoicer -> patient-data/records-api o
       expect(c.http).toEqual([]);
     }
     expect(doc.clusters.map((c: { name: string }) => c.name)).toEqual(['dev', 'prod']);
-    expect(doc.summary).toMatchObject({ connectionsOpened: 1, connectionsClosed: 0, guardrailsRemoved: 1, guardrailsViolated: 0, guardrailsAdded: 0 });
+    expect(doc.summary).toMatchObject({ connectionsOpened: 1, connectionsCrossingGuardrail: 1, connectionsClosed: 0, guardrailsRemoved: 1, guardrailsViolated: 0, guardrailsAdded: 0, guardrailMembersLeft: 0 });
+    expect(doc.headCheck).toEqual({ status: 'ok' });
   });
 
   test('reports the removed guardrail, where it was, and the head connection it would have forbidden', async () => {
     const { doc } = await json(['--base', 'HEAD~1']);
     const line = lineOf(texts.base, '  - name: billing-never-reaches-phi');
     expect(doc.guardrails).toEqual({
+      left: [],
       added: [],
       removed: [
         {
@@ -80,11 +85,17 @@ describe('a PR that opens a flow (billing/invoicer -> patient-data/records-api o
     expect(run.code).toBe(0);
     const lines = run.stdout.split('\n');
     expect(lines[0]).toBe('<!-- bulkhead-diff -->');
-    expect(lines[1]).toBe('**bulkhead: 1 connection opened, 1 guardrail removed** in dev, prod');
+    expect(lines[1]).toBe('**bulkhead: 1 guardrail removed, 1 connection opened across a base guardrail** in dev, prod');
     const line = lineOf(texts.open, OPENED_FLOW);
-    expect(run.stdout).toContain(`| 🟢 opened | \`billing/invoicer\` | \`patient-data/records-api\` | TCP 8080 | dev, prod | \`platform.yaml:${line}:5\` flow billing/invoicer -> patient-data/records-api on 8080 |`);
-    expect(run.stdout).toContain('guardrail removed: `billing-never-reaches-phi`');
-    expect(run.stdout).toMatch(/```mermaid\nflowchart LR\n {2}n0\["billing\/invoicer"\] -->\|"opened: TCP 8080"\| n1\["patient-data\/records-api"\]\n {2}linkStyle 0 stroke:#1a7f37/);
+    const guardrailLine = lineOf(texts.base, '  - name: billing-never-reaches-phi');
+    expect(run.stdout).toContain(
+      `| ⛔ opened across billing-never-reaches-phi | \`billing/invoicer\` | \`patient-data/records-api\` | TCP 8080 | dev, prod | \`platform.yaml:${line}:5\` flow billing/invoicer -> patient-data/records-api on 8080<br>forbidden in the base by \`billing-never-reaches-phi\` (\`platform.yaml:${guardrailLine}:5\`) |`,
+    );
+    // Risk first: the guardrail section comes before the table of opened connections.
+    expect(run.stdout.indexOf('guardrail removed: `billing-never-reaches-phi`')).toBeGreaterThan(0);
+    expect(run.stdout.indexOf('guardrail removed: `billing-never-reaches-phi`')).toBeLessThan(run.stdout.indexOf('#### Opened'));
+    // Red: the edge crosses a base guardrail.
+    expect(run.stdout).toMatch(/```mermaid\nflowchart LR\n {2}n0\["billing\/invoicer"\] -->\|"opened: TCP 8080"\| n1\["patient-data\/records-api"\]\n {2}linkStyle 0 stroke:#cf222e/);
     expect(run.stdout).toContain('<details><summary>Resources:');
     expect(run.stdout).toContain('<details><summary>Policy cost: changed in dev, prod</summary>');
     expect(run.stdout).toMatch(/<details><summary>Raw diff of dist\/ and argocd\/ \(\d+ files\)<\/summary>\n\n`{3,}diff\n--- a\/dist\/dev\//);
@@ -93,8 +104,9 @@ describe('a PR that opens a flow (billing/invoicer -> patient-data/records-api o
   test('--fail-on opened and --fail-on guardrail exit 1; the report is printed all the same', async () => {
     const opened = await repo.cli(['diff', '--base', 'HEAD~1', '--fail-on', 'opened']);
     expect(opened.code).toBe(1);
-    expect(opened.stdout.split('\n')[0]).toBe('bulkhead: 1 connection opened, 1 guardrail removed in dev, prod');
+    expect(opened.stdout.split('\n')[0]).toBe('bulkhead: 1 guardrail removed, 1 connection opened across a base guardrail in dev, prod');
     expect(opened.stdout).toContain('+ billing/invoicer -> patient-data/records-api  TCP 8080');
+    expect(opened.stdout).toContain('forbidden in the base by billing-never-reaches-phi');
     expect((await repo.cli(['diff', '--base', 'HEAD~1', '--fail-on', 'guardrail'])).code).toBe(1);
     expect((await repo.cli(['diff', '--base', 'HEAD~1', '--fail-on', 'any'])).code).toBe(1);
   });
@@ -106,18 +118,24 @@ describe('a PR that closes a flow (billing/invoicer -> billing/ledger)', () => {
   test('reports it closed, nothing opened; --fail-on opened and guardrail exit 0, any exits 1', async () => {
     const { doc } = await json(['--base', 'HEAD~1']);
     for (const c of doc.clusters) {
-      expect(c.connections).toEqual({ opened: [], closed: [{ from: 'billing/invoicer', to: 'billing/ledger', ports: { TCP: [[9090, 9090]] }, whole: true }] });
+      // The closed connection cites the base's flow behind it.
+      const flow = lineOf(texts.base, '  - from: billing/invoicer\n    to: billing/ledger\n');
+      expect(c.connections).toEqual({
+        opened: [],
+        closed: [{ from: 'billing/invoicer', to: 'billing/ledger', ports: { TCP: [[9090, 9090]] }, whole: true, baseFlows: [{ intent: 'flow billing/invoicer -> billing/ledger on grpc', at: `platform.yaml:${flow}:5` }] }],
+      });
       expect(c.external).toEqual({ opened: [], closed: [] });
     }
     expect(doc.verdict).toBe('bulkhead: 1 connection closed in dev, prod');
-    expect(doc.fails).toEqual({ opened: false, guardrail: false, any: true });
+    expect(doc.fails).toEqual({ opened: false, guardrail: false, exposure: false, any: true });
     expect((await repo.cli(['diff', '--base', 'HEAD~1', '--fail-on', 'opened'])).code).toBe(0);
     expect((await repo.cli(['diff', '--base', 'HEAD~1', '--fail-on', 'guardrail'])).code).toBe(0);
     expect((await repo.cli(['diff', '--base', 'HEAD~1', '--fail-on', 'any'])).code).toBe(1);
     const md = await repo.cli(['diff', '--base', 'HEAD~1', '--format', 'md']);
-    expect(md.stdout).toContain('| 🔴 closed | `billing/invoicer` | `billing/ledger` | TCP 9090 | dev, prod |  |');
+    // Closed is neutral, not alarming: grey circle, grey edge.
+    expect(md.stdout).toMatch(/\| ⚪ closed \| `billing\/invoicer` \| `billing\/ledger` \| TCP 9090 \| dev, prod \| `platform\.yaml:\d+:5` flow billing\/invoicer -> billing\/ledger on grpc \|/);
     expect(md.stdout).toContain('-.->|"closed: TCP 9090"|');
-    expect(md.stdout).toContain('stroke:#cf222e');
+    expect(md.stdout).toContain('stroke:#8c959f');
   });
 });
 
@@ -128,7 +146,7 @@ describe('a rename: billing/ledger becomes billing/settlement, its flow and egre
     const { code, doc } = await json(['--base', 'HEAD~1', '--fail-on', 'opened']);
     expect(code).toBe(0);
     for (const c of doc.clusters) {
-      expect(c.workloads).toEqual({ added: [], removed: [], renamed: [{ from: 'billing/ledger', to: 'billing/settlement' }] });
+      expect(c.workloads).toEqual({ added: [], removed: [], renamed: [{ from: 'billing/ledger', to: 'billing/settlement' }], moved: [] });
       expect(c.connections).toEqual({ opened: [], closed: [] });
       expect(c.external).toEqual({ opened: [], closed: [] });
       expect(c.policyCost.base).toEqual(c.policyCost.head);
@@ -143,6 +161,11 @@ describe('a rename: billing/ledger becomes billing/settlement, its flow and egre
     const resources = doc.summary.resourcesAdded + doc.summary.resourcesRemoved + doc.summary.resourcesChanged;
     expect(doc.verdict).toBe(`No change in who can reach whom (1 workload renamed: billing/ledger to billing/settlement); ${resources} resources changed.`);
     expect((await repo.cli(['diff', '--base', 'HEAD~1', '--fail-on', 'any'])).code).toBe(1);
+    // The rename says what it costs at run time.
+    const md = await repo.cli(['diff', '--base', 'HEAD~1', '--format', 'md']);
+    expect(md.stdout).toContain(
+      "- `billing/ledger` → `billing/settlement` (dev, prod): renamed, same connections; the Deployment is recreated (new pods) and the Service's DNS name changes from ledger.billing.svc to settlement.billing.svc, so clients calling it by name must follow.",
+    );
   });
 });
 
@@ -162,12 +185,16 @@ describe('the first PR: the base has no bulkhead output', () => {
       expect(c.connections.opened).toHaveLength(6);
       expect(c.external.opened.map((e: { target: string }) => e.target).sort()).toEqual(['198.51.100.0/24', 'api.stripe.com']);
       expect(c.gateway.opened.map((e: { workload: string }) => e.workload)).toEqual(['billing/invoicer', 'web/frontend', 'web/frontend-canary']);
+      expect(c.exposure.hostnames.added).toEqual([{ gateway: 'bulkhead-gateways/public', hostname: 'portal.example.com', routes: ['web/portal'] }]);
+      expect(c.exposure.backends.reachable.map((b: { workload: string }) => b.workload)).toEqual(['billing/invoicer', 'web/frontend', 'web/frontend-canary']);
     }
     expect(doc.guardrails.added.map((g: { name: string }) => g.name)).toEqual(['billing-never-reaches-phi']);
     expect(doc.resources.removed).toEqual([]);
     expect(doc.resources.changed).toEqual([]);
     expect(doc.resources.added.length).toBeGreaterThan(50);
-    expect(doc.verdict).toMatch(/^bulkhead: 6 connections opened, 2 external destinations opened, 3 workloads newly exposed to a gateway, 1 guardrail added in dev, prod$/);
+    expect(doc.verdict).toBe(
+      'bulkhead: 6 connections opened, 2 external destinations opened, 3 workloads newly exposed to a gateway, 2 gateway listeners added, 1 hostname newly served, 3 backends newly reachable from a gateway, 1 guardrail added in dev, prod',
+    );
     const md = await repo.cli(['diff', '--base', 'HEAD~1', '--format', 'md']);
     expect(md.stdout.split('\n')[5]).toMatch(/^> \*\*Note:\*\* The base, HEAD~1 .* has no bulkhead output/);
   });
@@ -204,7 +231,7 @@ describe('reading git refs', () => {
 });
 
 describe('directories as sides', () => {
-  test('hand-edited output: the ports no flow declares are reported opened, with a warning', async () => {
+  test('hand-edited output is stale: said first, exit 2; the ports no flow declares are still reported opened, with a warning', async () => {
     repo.checkout('main');
     const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'bulkhead-diff-head-'));
     try {
@@ -216,16 +243,26 @@ describe('directories as sides', () => {
       expect(text.split(grpc)).toHaveLength(3); // the invoicer's egress and the ledger's ingress
       fs.writeFileSync(file, text.split(grpc).join('        - port: 9000\n          endPort: 9100\n          protocol: TCP\n'));
 
-      const { doc } = await json(['--base', '.', '--head', copy]);
+      const { code, doc } = await json(['--base', '.', '--head', copy]);
+      expect(code).toBe(2);
       expect(doc.head).toMatchObject({ kind: 'dir', hasOutput: true, intents: 'platform.yaml' });
+      // The edited file differs from what platform.yaml compiles to; argocd/ is missing from the copy.
+      expect(doc.headCheck.status).toBe('stale');
+      expect(doc.headCheck.stale.changed).toEqual(['dist/dev/tenants/billing.yaml']);
+      expect(doc.headCheck.stale.added.length).toBeGreaterThan(0);
+      expect(doc.headCheck.stale.added.every((f: string) => f.startsWith('argocd/'))).toBe(true);
+      expect(doc.verdict).toMatch(/^bulkhead: dist\/ is stale: platform\.yaml compiles to other output \(\d+ files differ: dist\/dev\/tenants\/billing\.yaml, argocd\//);
+      expect(doc.fails).toEqual({ opened: true, guardrail: true, exposure: true, any: true });
       const dev = doc.clusters.find((c: { name: string }) => c.name === 'dev');
-      expect(dev.connections.opened).toEqual([{ from: 'billing/invoicer', to: 'billing/ledger', ports: { TCP: [[9000, 9089], [9091, 9100]] }, whole: false, flows: [] }]);
+      expect(dev.connections.opened).toEqual([{ from: 'billing/invoicer', to: 'billing/ledger', ports: { TCP: [[9000, 9089], [9091, 9100]] }, whole: false, flows: [], crosses: [] }]);
       expect(doc.clusters.find((c: { name: string }) => c.name === 'prod').status).toBe('unchanged');
-      expect(doc.verdict).toBe('bulkhead: 1 connection opened in dev');
+      expect(doc.changes).toBe('bulkhead: 1 connection opened in dev');
       // argocd/ is absent from the copy: its removal is reported as removed resources, not as an error.
       expect(doc.resources.removed.some((r: { file: string }) => r.file.startsWith('argocd/'))).toBe(true);
       const md = await repo.cli(['diff', '--base', '.', '--head', copy, '--format', 'md']);
-      expect(md.stdout).toContain('| 🟢 opened (more ports) | `billing/invoicer` | `billing/ledger` | TCP 9000-9089, 9091-9100 | dev | ⚠️ no intent declares it |');
+      expect(md.code).toBe(2);
+      expect(md.stdout.split('\n')[1]).toMatch(/^\*\*bulkhead: dist\/ is stale: /);
+      expect(md.stdout).toContain('| ⚠️ opened (more ports) | `billing/invoicer` | `billing/ledger` | TCP 9000-9089, 9091-9100 | dev | ⚠️ no intent declares it |');
     } finally {
       fs.rmSync(copy, { recursive: true, force: true });
     }

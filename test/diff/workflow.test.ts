@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
-import { MARKER } from '../../lib/diff';
+import { JSON_ARTIFACT, MARKER } from '../../lib/diff';
 import { Repo, scenarioRepo } from './repo';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -40,7 +40,7 @@ test('runs on pull requests with read contents and writable PR comments', () => 
 
 test('checks out full history, sets up Node 20 with the npm cache, and uses only pinned well-known actions', () => {
   const uses = steps.filter((s) => s.uses).map((s) => s.uses);
-  expect(uses).toEqual(['actions/checkout@v4', 'actions/setup-node@v4', 'actions/github-script@v7']);
+  expect(uses).toEqual(['actions/checkout@v4', 'actions/setup-node@v4', 'actions/upload-artifact@v4', 'actions/github-script@v7']);
   expect(steps[0].with).toEqual({ 'fetch-depth': 0 });
   expect(steps[1].with).toEqual({ 'node-version': 20, cache: 'npm' });
 });
@@ -61,6 +61,14 @@ test('installs, synthesizes, fails on stale output, tests, then diffs against th
   expect(pkg.scripts.synth).toBe('tsx main.ts');
   expect(pkg.scripts.bulkhead).toBe('tsx lib/cli/main.ts');
   expect(pkg.scripts.test).toBe('jest');
+});
+
+test('uploads the JSON report, which holds every row the comment may cut, under the name the comment gives', () => {
+  const json = steps.find((s) => s.run?.trim() === 'npm run -s bulkhead -- diff --base origin/${{ github.base_ref }} --format json > diff.json');
+  expect(json).toBeDefined();
+  const upload = steps.find((s) => s.uses === 'actions/upload-artifact@v4')!;
+  expect(upload.with).toEqual({ name: JSON_ARTIFACT, path: 'diff.json' });
+  expect(steps.indexOf(upload)).toBeGreaterThan(steps.indexOf(json!));
 });
 
 test('posts or updates one comment, found by the marker the Markdown starts with', () => {
@@ -87,7 +95,7 @@ describe("the workflow's diff command on a PR that opens a flow", () => {
   test('in-process: the Markdown comment starts with the marker and the verdict', async () => {
     const run = await repo.cli(diffArgs('main'));
     expect(run.code).toBe(0);
-    expect(run.stdout.split('\n').slice(0, 2)).toEqual([MARKER, '**bulkhead: 1 connection opened, 1 guardrail removed** in dev, prod']);
+    expect(run.stdout.split('\n').slice(0, 2)).toEqual([MARKER, '**bulkhead: 1 guardrail removed, 1 connection opened across a base guardrail** in dev, prod']);
   });
 
   test("as a process, through the bulkhead script's command line; --fail-on opened exits 1", () => {
@@ -98,7 +106,7 @@ describe("the workflow's diff command on a PR that opens a flow", () => {
     const ok = cmd([]);
     expect(ok.stderr).toBe('');
     expect(ok.status).toBe(0);
-    expect(ok.stdout.startsWith(`${MARKER}\n**bulkhead: 1 connection opened`)).toBe(true);
+    expect(ok.stdout.startsWith(`${MARKER}\n**bulkhead: 1 guardrail removed, 1 connection opened`)).toBe(true);
     expect(cmd(['--fail-on', 'opened']).status).toBe(1);
   });
 });
