@@ -11,6 +11,7 @@ import type { SourcedObject } from './load';
 export { AnalysisInputError } from './errors';
 export type { SourceLocation } from './errors';
 export { loadManifestPaths, parseManifestText } from './load';
+export { isDeploymentHook, withoutDeploymentHooks } from './hooks';
 export type { SourcedObject } from './load';
 export type { CidrExternal, Connection, Connectivity, EntityExternal, ExternalConnection, FqdnExternal, L7Restriction, WorkloadInfo } from './engine';
 export type { Direction, HttpRule, PolicyRef } from './policy';

@@ -1,6 +1,6 @@
 /** `bulkhead connectivity [--format txt|json|md] PATH...`: allowed connections between workloads. */
 import { Command, Option } from 'commander';
-import { analyze, connectivityToJson, connectivityToMarkdown, connectivityToText, loadManifestPaths } from '../analysis';
+import { analyze, connectivityToJson, connectivityToMarkdown, connectivityToText, loadManifestPaths, withoutDeploymentHooks } from '../analysis';
 import type { CliContext } from './context';
 
 const FORMATS = ['txt', 'json', 'md'] as const;
@@ -11,9 +11,11 @@ export function register(program: Command, ctx: CliContext): void {
     .command('connectivity')
     .description('list the connections NetworkPolicies allow between workloads (and to/from outside addresses)')
     .addOption(new Option('--format <format>', 'output format').choices(FORMATS).default('txt'))
+    .option('--include-hooks', 'also analyze Argo CD and Helm hooks (such as the connectivity probe Jobs), which run only around a sync')
     .argument('<paths...>', 'manifest files or directories (.yaml, .yml, .json)')
-    .action((paths: string[], opts: { format: Format }) => {
-      const conn = analyze(loadManifestPaths(paths));
+    .action((paths: string[], opts: { format: Format; includeHooks?: boolean }) => {
+      const objects = loadManifestPaths(paths);
+      const conn = analyze(opts.includeHooks ? objects : withoutDeploymentHooks(objects));
       const render = { txt: connectivityToText, json: connectivityToJson, md: connectivityToMarkdown }[opts.format];
       const text = render(conn);
       ctx.io.stdout(text === '' ? '' : `${text}\n`);

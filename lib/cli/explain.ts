@@ -1,6 +1,6 @@
 /** `bulkhead explain --from ns/a --to ns/b --port N [--protocol TCP] PATH...`: why a connection is (not) allowed. */
 import { Command, Option } from 'commander';
-import { explain, loadManifestPaths, renderExplanation } from '../analysis';
+import { explain, loadManifestPaths, renderExplanation, withoutDeploymentHooks } from '../analysis';
 import type { Protocol } from '../analysis';
 import type { CliContext } from './context';
 import { UsageError } from './errors';
@@ -20,6 +20,7 @@ interface ExplainOptions {
   port: string;
   protocol: string;
   intents?: string;
+  includeHooks?: boolean;
 }
 
 /** Exit status like `kubectl auth can-i`: 0 allowed, 1 denied (2 stays for errors). */
@@ -34,6 +35,7 @@ export function register(program: Command, ctx: CliContext): void {
     .requiredOption('--port <port>', 'destination port number')
     .addOption(new Option('--protocol <protocol>', 'TCP, UDP or SCTP').default('TCP'))
     .option('--intents <file>', 'for manifests bulkhead rendered: the platform.yaml whose flow to name (default: ./platform.yaml if present)')
+    .option('--include-hooks', 'also read Argo CD and Helm hooks (such as the connectivity probe Jobs), which run only around a sync')
     .argument('<paths...>', 'manifest files or directories (.yaml, .yml, .json)')
     .action((paths: string[], opts: ExplainOptions) => {
       const port = Number(opts.port);
@@ -42,7 +44,8 @@ export function register(program: Command, ctx: CliContext): void {
       if (protocol !== 'TCP' && protocol !== 'UDP' && protocol !== 'SCTP') {
         throw new UsageError(`--protocol must be TCP, UDP or SCTP (got ${opts.protocol})`);
       }
-      const objects = loadManifestPaths(paths);
+      const loaded = loadManifestPaths(paths);
+      const objects = opts.includeHooks ? loaded : withoutDeploymentHooks(loaded);
       const result = explain(objects, { from: opts.from, to: opts.to, port, protocol: protocol as Protocol });
       const c = ctx.colors;
       ctx.io.stdout(`${renderExplanation(result, { good: c.green, bad: c.red, dim: c.dim })}\n`);

@@ -4,7 +4,7 @@
  * egress.ts, findings.ts), writing (emit.ts) and proving (proof.ts) each live in their own file; this file
  * only puts them in order.
  */
-import { analyze } from '../analysis';
+import { analyze, isDeploymentHook } from '../analysis';
 import type { SourcedObject } from '../analysis';
 import type { ClusterSpec, PlatformSpec, TenantSpec } from '../intent/types';
 import { API_VERSION, KIND } from '../intent/types';
@@ -49,7 +49,9 @@ export interface ImportResult {
 
 export const DEFAULT_NAME = 'imported';
 
-export function importManifests(objects: readonly SourcedObject[], options: ImportOptions = {}): ImportResult {
+export function importManifests(input: readonly SourcedObject[], options: ImportOptions = {}): ImportResult {
+  // Argo CD and Helm hooks (bulkhead's own probe Jobs among them) run only around a sync: not workloads to adopt.
+  const objects = input.filter((o) => !isDeploymentHook(o.object));
   const inv = readInventory(objects);
   if (inv.tenants.length === 0) {
     throw ImportInputError.about(

@@ -98,6 +98,25 @@ describe('bulkhead connectivity', () => {
     expect(r.stdout.split('\n').slice(0, 3)).toEqual(['| from | to | ports |', '| --- | --- | --- |', '| shop/web | shop/db | TCP 5432, 9000-9010 |']);
   });
 
+  test('Argo CD and Helm hooks (probe Jobs) run only around a sync: left out unless --include-hooks', async () => {
+    const hooks = path.join(dir, 'hooks');
+    fs.mkdirSync(hooks);
+    const job = (name: string, annotation: string) =>
+      `apiVersion: batch/v1\nkind: Job\nmetadata: {name: ${name}, namespace: shop, annotations: {${annotation}: PostSync}}\n` +
+      `spec: {template: {metadata: {labels: {app: web}}, spec: {containers: [{name: c, image: i}]}}}\n`;
+    fs.writeFileSync(path.join(hooks, 'jobs.yaml'), `${job('web-probes', 'argocd.argoproj.io/hook')}---\n${job('migrate', 'helm.sh/hook')}`);
+    try {
+      const plain = JSON.parse((await run(['connectivity', '--format', 'json', dir])).stdout);
+      expect(plain.workloads.map((w: { id: string }) => w.id)).toEqual(['shop/db', 'shop/web']);
+      const withHooks = JSON.parse((await run(['connectivity', '--include-hooks', '--format', 'json', dir])).stdout);
+      expect(withHooks.workloads.map((w: { id: string }) => w.id)).toEqual(['shop/db', 'shop/migrate', 'shop/web', 'shop/web-probes']);
+      // Same labels as web, so the same policies: the probe reaches db like web does.
+      expect(withHooks.connections).toContainEqual({ from: 'shop/web-probes', to: 'shop/db', ports: { TCP: [[5432, 5432], [9000, 9010]] } });
+    } finally {
+      fs.rmSync(hooks, { recursive: true });
+    }
+  });
+
   test('usage and input errors: `bulkhead: <message>` on stderr, exit 2, no stack trace', async () => {
     const badFormat = await run(['connectivity', '--format', 'xml', dir]);
     expect(badFormat.code).toBe(2);

@@ -109,6 +109,14 @@ describe('importing bulkhead output', () => {
     expect(second.stdout).toBe(first.stdout);
   });
 
+  test('the whole cluster directory, probe Jobs (PostSync hooks) included, imports to the same file', async () => {
+    expect(fs.readdirSync(path.join(compiled.dir, 'probes')).length).toBeGreaterThan(0);
+    const whole = await runImport([compiled.dir]);
+    expect(whole.code).toBe(0);
+    expect(whole.stdout).not.toContain('-probes');
+    expect(whole.stdout).toBe((await runImport(dirs)).stdout);
+  });
+
   test('lists what it leaves out: the gateway route and the guardrail, by policy and rule', async () => {
     const run = await runImport(dirs);
     expect(run.stderr).toContain('CiliumNetworkPolicy web/frontend-cilium ingress[0]: ingress to web/frontend from the gateway proxy (Cilium entity ingress) on TCP 8080 (gateway traffic: gateways and routes are not imported)');
