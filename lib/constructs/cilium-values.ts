@@ -11,10 +11,10 @@
  *   const { values } = new CiliumValues(chart, 'cilium', { cluster, gatewayApi: true });
  */
 import { Construct } from 'constructs';
-import { RenderError } from '../emit/render';
-import { ciliumValueProblems, isPlainObject } from '../intent/cilium-values-rules';
-import { formatPath } from '../intent/diagnostics';
+import { RenderError } from '../model/rendered';
+import { ciliumValueProblems, isPlainObject } from '../model/cilium-values-rules';
 import { Cluster } from '../model/platform';
+import { formatPath } from '../model/source-location';
 import { PlainFile } from './plain-file';
 
 export const CILIUM_VALUES_PATH = 'bootstrap/cilium-values.yaml';

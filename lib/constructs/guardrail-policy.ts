@@ -19,8 +19,12 @@ import {
   CiliumClusterwideNetworkPolicySpecsEndpointSelectorMatchExpressionsOperator as SubjectOperator,
   CiliumClusterwideNetworkPolicySpecsIngressDenyFromEndpointsMatchExpressionsOperator as IngressOperator,
 } from '../../imports/cilium-clusterwide-network-policy-cilium.io';
+import { GUARDRAIL_PREFIX } from '../model/naming';
 import { Guardrail, describeSelector } from '../model/platform';
 import { CILIUM_NAMESPACE_LABEL } from './cilium-policy';
+
+// Moved to lib/model/naming.ts (reports read it and may not import constructs); re-exported here.
+export { GUARDRAIL_PREFIX };
 
 export interface GuardrailPolicyProps {
   readonly guardrail: Guardrail;
@@ -30,7 +34,6 @@ export interface GuardrailPolicyProps {
   readonly toTenants: readonly string[];
 }
 
-export const GUARDRAIL_PREFIX = 'guardrail-';
 
 export class GuardrailPolicy extends Construct {
   constructor(scope: Construct, id: string, props: GuardrailPolicyProps) {

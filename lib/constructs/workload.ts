@@ -8,7 +8,7 @@
  */
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { volumeNameFor } from '../intent/check';
+import { volumeNameFor } from '../model/naming';
 import { Workload as WorkloadModel } from '../model/platform';
 import { WORKLOAD_LABEL, workloadLabels } from './labels';
 

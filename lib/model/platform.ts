@@ -3,7 +3,7 @@
  * Every stage after the checks (constructs, verification, reports) reads this, never YAML.
  * Each element remembers where it was declared, so later stages can point back at platform.yaml.
  */
-import { SourceLocation } from '../intent/diagnostics';
+import { SourceLocation } from './source-location';
 
 export type Protocol = 'TCP' | 'UDP' | 'SCTP';
 export type Provider = 'kind' | 'eks';

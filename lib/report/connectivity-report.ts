@@ -4,7 +4,7 @@
  * text (sorted, no timestamps, no line numbers) so that its diff in a pull request is the change.
  */
 import { ExternalConnection, formatPorts } from '../analysis';
-import { GUARDRAIL_PREFIX } from '../constructs/guardrail-policy';
+import { GUARDRAIL_PREFIX } from '../model/naming';
 import { GATEWAY_NAMESPACE, Platform, describeSelector } from '../model/platform';
 import { describeFlow } from '../verify/expected';
 import { PolicyMapBudget, Verification } from '../verify/verify';

@@ -22,7 +22,7 @@ import {
   portsEqual,
   subtractPorts,
 } from '../analysis';
-import { formatLocation } from '../intent/diagnostics';
+import { formatLocation } from '../model/source-location';
 import { ClusterPlatform, Guardrail, HttpRule, Tenant, selectsTenant, tenantsSelected } from '../model/platform';
 import { Expectation, describeFlow, expectedConnectivity, externalKey, httpPortKey, httpRuleKey, pairKey } from './expected';
 
