@@ -5,7 +5,7 @@
  * a hand-built app gets the same proof as platform.yaml. It records requests, never the policies that
  * were rendered for them, so a wrong policy shows up as a difference.
  *
- *   PlatformRecord.of(app).toModel(ClusterSettings.of(app));   // a ClusterPlatform, as the checker makes
+ *   PlatformRecord.of(app).toModel(ClusterSettings.of(app));   // a ClusterPlatform, as the checker makes them
  */
 import { IConstruct } from 'constructs';
 import { Cluster, ClusterPlatform, Egress, Flow, Gateway, Guardrail, Route, Tenant, Workload } from '../model/platform';
@@ -37,7 +37,13 @@ export class PlatformRecord {
 
   private constructor() {}
 
-  addTenant(tenant: Omit<Tenant, 'workloads'>, where: string): void {
+  /** The cluster the tenants render for (their ClusterSettings); one per tree. */
+  private clusterSeen?: Cluster;
+
+  addTenant(tenant: Omit<Tenant, 'workloads'>, cluster: Cluster, where: string): void {
+    if (this.clusterSeen && this.clusterSeen !== cluster)
+      throw new RenderError(`${where}: tenant ${tenant.name} sees other cluster settings than the tenants before it; one app renders for one cluster (set ClusterSettings on the app)`);
+    this.clusterSeen = cluster;
     const twin = this.tenantsByName.get(tenant.name);
     if (twin) throw new RenderError(`${where}: tenant "${tenant.name}" is already declared at ${twin.tenant.origin.file}; a namespace has one tenant`);
     const workloads: Workload[] = [];
@@ -62,7 +68,8 @@ export class PlatformRecord {
   }
 
   /** Everything recorded, as the platform one cluster runs (the form verification reads). */
-  toModel(cluster: Cluster): ClusterPlatform {
+  toModel(fallback: Cluster): ClusterPlatform {
+    const cluster = this.clusterSeen ?? fallback;
     return {
       name: cluster.name,
       cluster,

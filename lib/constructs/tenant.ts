@@ -15,6 +15,7 @@ import { Construct, IConstruct } from 'constructs';
 import { Endpoint } from '../model/platform';
 import { RenderError } from '../model/rendered';
 import { constructLocation } from '../model/source-location';
+import { ClusterSettings } from './cluster-settings';
 import { ConnectionEnd, Connections, IConnectable, WorkloadEnd } from './connections';
 import { DefaultDeny } from './default-deny';
 import { POD_SECURITY, commonLabels } from './labels';
@@ -58,7 +59,7 @@ export class Tenant extends Construct implements IConnectable, ConnectionEnd {
       throw new RenderError(`${this.node.path}: tenant name "${this.name}" must be a DNS label (lowercase letters, digits, dashes) of at most 63 characters`);
     this.labels = { ...(props.labels ?? {}) };
     this.endpoint = { tenant: this.name };
-    PlatformRecord.of(this).addTenant({ name: this.name, labels: this.labels, origin: constructLocation(this.node.path) }, this.node.path);
+    PlatformRecord.of(this).addTenant({ name: this.name, labels: this.labels, origin: constructLocation(this.node.path) }, ClusterSettings.of(this), this.node.path);
     this.connections = new Connections(this);
     new k8s.KubeNamespace(this, 'namespace', {
       // Tenant labels first, so that bulkhead's own labels win on a clash.
