@@ -18,7 +18,7 @@
  * afterwards is an error, so that no workload is silently left out of a connection.
  */
 import { IConstruct } from 'constructs';
-import { Endpoint, HttpRule, PortSelector, Workload as WorkloadModel, formatEndpoint } from '../model/platform';
+import { Endpoint, HttpRule, PortSelector, Workload as WorkloadModel, formatEndpoint, formatPortSelector, portRangesOn } from '../model/platform';
 import { RenderError } from '../model/rendered';
 import { constructLocation } from '../model/source-location';
 import { CiliumPeer, CiliumPolicy, CiliumPort } from './cilium-policy';
@@ -98,9 +98,9 @@ function connect(from: ConnectionEnd, to: ConnectionEnd, ports: readonly Port[] 
   if (!sources.length || !destinations.length) throw fail(`${formatEndpoint((sources.length ? to : from).endpoint)} has no workloads yet; add them before connecting it`);
   const selectors = ports.map((p) => p.selector);
   for (const s of selectors) {
-    if (s.kind !== 'named' || destinations.some((d) => d.model.ports.some((p) => p.name === s.name))) continue;
+    if (destinations.some((d) => portRangesOn(s, d.model).length)) continue;
     const names = [...new Set(destinations.flatMap((d) => d.model.ports.map((p) => p.name)))].sort();
-    throw fail(`${formatEndpoint(to.endpoint)} has no port named "${s.name}" (ports there: ${names.join(', ') || 'none'})`);
+    throw fail(`${formatEndpoint(to.endpoint)} has no port named "${formatPortSelector(s)}" (ports there: ${names.join(', ') || 'none'})`);
   }
   const cluster = ClusterSettings.of(from);
   const http = options.http;
@@ -108,8 +108,8 @@ function connect(from: ConnectionEnd, to: ConnectionEnd, ports: readonly Port[] 
     if (cluster.cni !== 'cilium') throw fail(`HTTP rules need Cilium, but cluster ${cluster.name} uses cni: ${cluster.cni}; an L4 policy would admit every request`);
     if (!http.length) throw fail('http is an empty list; leave it out to admit every request');
     for (const s of selectors) {
-      const protocols = s.kind === 'range' ? [s.protocol] : destinations.flatMap((d) => d.model.ports.filter((p) => p.name === s.name).map((p) => p.protocol));
-      if ((s.kind === 'range' && s.from !== s.to) || protocols.some((p) => p !== 'TCP')) throw fail('HTTP rules need single TCP ports');
+      const ranges = destinations.flatMap((d) => portRangesOn(s, d.model));
+      if (ranges.some((r) => r.from !== r.to || r.protocol !== 'TCP')) throw fail('HTTP rules need single TCP ports');
     }
   }
   from._connected(where);
@@ -201,16 +201,20 @@ const ciliumPeerOf = (e: Endpoint) => (e.workload ? CiliumPeer.workload(e.tenant
 /** The ports as they exist on `workloads`: a name once per protocol it is declared with; ranges always. */
 function portsOn(selectors: readonly PortSelector[], workloads: readonly WorkloadModel[]): PolicyPort[] {
   return selectors.flatMap((s) => {
-    if (s.kind === 'range') return [PolicyPort.range(s.from, s.to, s.protocol)];
-    const protocols = new Set(workloads.flatMap((w) => w.ports.filter((p) => p.name === s.name).map((p) => p.protocol)));
-    return [...protocols].map((protocol) => PolicyPort.named(s.name, protocol));
+    switch (s.kind) {
+      case 'range':
+        return [PolicyPort.range(s.from, s.to, s.protocol)];
+      case 'named':
+        return [...new Set(workloads.flatMap((w) => portRangesOn(s, w).map((r) => r.protocol)))].map((protocol) => PolicyPort.named(s.name, protocol));
+      default: {
+        const unhandled: never = s;
+        throw new Error(`unknown port ${JSON.stringify(unhandled)}`);
+      }
+    }
   });
 }
 
 /** The ports on one destination as numbers (Cilium L7 rules are written per port number). */
 function numericPortsOn(selectors: readonly PortSelector[], destination: WorkloadModel): CiliumPort[] {
-  return selectors.flatMap((s) => {
-    if (s.kind === 'range') return [CiliumPort.range(s.from, s.to, s.protocol)];
-    return destination.ports.filter((p) => p.name === s.name).map((p) => CiliumPort.range(p.port, p.port, p.protocol));
-  });
+  return selectors.flatMap((s) => portRangesOn(s, destination).map((r) => CiliumPort.range(r.from, r.to, r.protocol)));
 }

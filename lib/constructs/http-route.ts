@@ -110,11 +110,17 @@ function backend(b: RouteBackendProps, fail: (message: string) => Error, origin:
   return { tenant: w.tenant, workload: w.name, port: port.port, weight, origin };
 }
 
+/** Every path type of the model, mapped (a type without a mapping does not compile). */
+const PATH_TYPES: Record<RouteRule['path']['type'], HttpRouteSpecRulesMatchesPathType> = {
+  Exact: HttpRouteSpecRulesMatchesPathType.EXACT,
+  PathPrefix: HttpRouteSpecRulesMatchesPathType.PATH_PREFIX,
+};
+
 function toKube(rule: RouteRule): HttpRouteSpecRules {
   return {
     matches: [
       {
-        path: { type: rule.path.type === 'Exact' ? HttpRouteSpecRulesMatchesPathType.EXACT : HttpRouteSpecRulesMatchesPathType.PATH_PREFIX, value: rule.path.value },
+        path: { type: PATH_TYPES[rule.path.type], value: rule.path.value },
         ...(rule.headers.length ? { headers: rule.headers.map((h) => ({ type: HttpRouteSpecRulesMatchesHeadersType.EXACT, name: h.name, value: h.value })) } : {}),
       },
     ],

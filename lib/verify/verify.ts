@@ -16,6 +16,7 @@ import {
   denyCoverage,
   estimatePolicyMap,
   explain,
+  externalDestination,
   formatPolicyRef,
   formatPorts,
   isEmptyPorts,
@@ -138,7 +139,7 @@ function checkExternal(connectivity: Connectivity, expectation: Expectation): Fi
   for (const x of connectivity.external) {
     // Traffic from the gateway's proxy (Cilium's `ingress` identity) is judged against the routes (checkRoutes).
     if (x.direction === 'ingress' && x.kind === 'entity' && x.entity === 'ingress') continue;
-    const [value, except] = x.kind === 'cidr' ? [x.cidr, x.except] : x.kind === 'fqdn' ? [x.fqdn, []] : [x.entity, []];
+    const { value, except } = externalDestination(x);
     const label = `${value}${except.length ? ` except ${except.join(', ')}` : ''}`;
     if (x.direction === 'ingress') {
       findings.push({ kind: 'external', message: `${x.workload} accepts traffic from outside the cluster (${label}) on ${formatPorts(x.ports)}; no intent allows that` });
