@@ -1,5 +1,11 @@
 /** verify(app): the analyzer's reading of what an app renders, held to what its constructs were asked. */
-import { ApiObject } from 'cdk8s';
+import { ApiObject, App } from 'cdk8s';
+import * as path from 'node:path';
+import { ClusterPlatform } from '../../lib/constructs/cluster-platform';
+import { checkPlatform } from '../../lib/intent/check';
+import { loadIntentsFile } from '../../lib/intent/load';
+import { forCluster } from '../../lib/model/platform';
+import { expectedConnectivity } from '../../lib/verify/expected';
 import { ClusterSettings, Peer, Port, VerificationError, verify } from '../../lib';
 import { docs, thrown, twoTenants } from './support';
 
@@ -57,4 +63,21 @@ test('the policy-map budget follows the cluster settings', () => {
 test('cluster settings go on a scope before its children', () => {
   const { app } = twoTenants();
   expect(thrown(() => ClusterSettings.set(app, { cni: 'generic' }))).toMatch(/set the cluster settings before adding constructs below it/);
+});
+
+test('one path: platform.yaml compiles through the same constructs, whose record expects what the checked model expects', () => {
+  const loaded = loadIntentsFile(path.resolve(__dirname, '..', '..', 'platform.yaml'));
+  const platform = checkPlatform(loaded.spec, loaded.source);
+  for (const cluster of platform.clusters) {
+    const app = new App({ outdir: '.cdk8s.out' });
+    const model = forCluster(platform, cluster);
+    new ClusterPlatform(app, cluster.name, { platform: model });
+    const proof = verify(app);
+    const fromModel = expectedConnectivity(model);
+    const ports = (e: typeof fromModel) => Object.fromEntries([...e.pairs].map(([k, v]) => [k, v.ports]));
+    expect(ports(proof.expectation)).toEqual(ports(fromModel));
+    expect([...proof.expectation.external.keys()].sort()).toEqual([...fromModel.external.keys()].sort());
+    expect([...proof.expectation.gatewayExposure]).toEqual([...fromModel.gatewayExposure]);
+    expect(proof.guardrails.map((g) => g.guardrail.name)).toEqual(model.guardrails.map((g) => g.name));
+  }
 });
