@@ -89,8 +89,8 @@ function endOf(c: IConnectable): ConnectionEnd {
 
 function connect(from: ConnectionEnd, to: ConnectionEnd, ports: readonly Port[] | undefined, options: ConnectionOptions): void {
   const where = from.node.path;
-  const what = `${formatEndpoint(from.endpoint)} -> ${formatEndpoint(to.endpoint)}`;
-  const fail = (message: string) => new RenderError(`${where}: connection ${what}: ${message}`);
+  // Messages are built only on failure: platform.yaml's lowering makes this call once per flow.
+  const fail = (message: string) => new RenderError(`${where}: connection ${formatEndpoint(from.endpoint)} -> ${formatEndpoint(to.endpoint)}: ${message}`);
   if (from.node.root !== to.node.root) throw fail('both ends must be in the same app');
   if (!ports?.length) throw fail('needs at least one port (an empty list would open every port)');
   const sources = from._members();

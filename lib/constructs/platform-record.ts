@@ -15,6 +15,7 @@ import { RenderError } from '../model/rendered';
 interface TenantEntry {
   readonly tenant: Tenant;
   readonly workloads: Workload[];
+  readonly byName: Map<string, Workload>;
 }
 
 const RECORDS = new WeakMap<IConstruct, PlatformRecord>();
@@ -47,13 +48,14 @@ export class PlatformRecord {
     const twin = this.tenantsByName.get(tenant.name);
     if (twin) throw new RenderError(`${where}: tenant "${tenant.name}" is already declared at ${twin.tenant.origin.file}; a namespace has one tenant`);
     const workloads: Workload[] = [];
-    this.tenantsByName.set(tenant.name, { tenant: { ...tenant, workloads }, workloads });
+    this.tenantsByName.set(tenant.name, { tenant: { ...tenant, workloads }, workloads, byName: new Map() });
   }
 
   addWorkload(workload: Workload, where: string): void {
     const entry = this.tenantsByName.get(workload.tenant)!;
-    const twin = entry.workloads.find((w) => w.name === workload.name);
+    const twin = entry.byName.get(workload.name);
     if (twin) throw new RenderError(`${where}: tenant ${workload.tenant} already has a workload "${workload.name}" (${twin.origin.file})`);
+    entry.byName.set(workload.name, workload);
     entry.workloads.push(workload);
   }
 
