@@ -69,8 +69,9 @@ export function expectedConnectivity(platform: ClusterPlatform): Expectation {
     const ports: PortMap = {};
     for (const r of egressPorts(e, platform.cluster)) ports[r.protocol] = normalizeRanges([...(ports[r.protocol] ?? []), [r.from, r.to]]);
     const kind = e.to.kind;
-    const { value } = egressDestination(e.to);
-    const except = [...egressDestination(e.to).except].sort();
+    const destination = egressDestination(e.to);
+    const value = destination.value;
+    const except = [...destination.except].sort();
     for (const s of members(e.from)) {
       const key = externalKey(s.id, kind, value, except);
       const entry = external.get(key);
