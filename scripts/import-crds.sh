@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out="${1:-imports}"
-crds="${BULKHEAD_SHARED:-../shared}/crds"
+crds="$(cd "${BULKHEAD_SHARED:-../shared}/crds" && pwd)"
 export CDK8S_CHECK_UPGRADE=false
 # module name := CRD file; one module per kind, so each import keeps its own file.
 modules=(
@@ -21,7 +21,17 @@ modules=(
 )
 # The ApplicationSet CRD would generate 3.3 MB of TypeScript for one object; bulkhead renders it as a
 # plain ApiObject (lib/constructs/argocd-fleet.ts) and validates it against the CRD in the tests.
-for m in "${modules[@]}"; do
-  node_modules/.bin/cdk8s import "$m" --language typescript --output "$out" --no-save >/dev/null 2>&1 || {
-    node_modules/.bin/cdk8s import "$m" --language typescript --output "$out" --no-save; exit 1; }
-done
+# One `cdk8s import` for all modules (the CLI takes one spec per run, but imports every entry of its
+# cdk8s.yaml): a scratch directory holds a cdk8s.yaml listing them. One CLI start instead of nine
+# (about 2 s of CPU instead of 13; test/imports.test.ts runs this on every `npm test`).
+mkdir -p "$out"
+out="$(cd "$out" && pwd)"
+root="$(pwd)"
+scratch="$(mktemp -d)"
+trap 'rm -rf "$scratch"' EXIT
+{
+  echo 'language: typescript'
+  echo 'imports:'
+  for m in "${modules[@]}"; do echo "  - $m"; done
+} > "$scratch/cdk8s.yaml"
+(cd "$scratch" && "$root/node_modules/.bin/cdk8s" import --language typescript --output "$out" --no-save >"$scratch/log" 2>&1) || { cat "$scratch/log"; exit 1; }

@@ -371,18 +371,42 @@ function externalFor(side: Side, w: Workload, direction: Direction): ExternalCon
     .sort((a, b) => compareStrings(a.kind, b.kind) || compareStrings(externalValue(a), externalValue(b)) || compareStrings(exceptOf(a), exceptOf(b)));
 }
 
-function externalValue(e: ExternalConnection): string {
-  return e.kind === 'cidr' ? e.cidr : e.kind === 'fqdn' ? e.fqdn : e.entity;
+/**
+ * What is outside, as a value and the blocks taken out of it: the one place that dispatches on the
+ * kind of an external connection (an unhandled kind does not compile).
+ */
+export function externalDestination(e: ExternalConnection): { readonly value: string; readonly except: readonly string[] } {
+  switch (e.kind) {
+    case 'cidr':
+      return { value: e.cidr, except: e.except };
+    case 'fqdn':
+      return { value: e.fqdn, except: [] };
+    case 'entity':
+      return { value: e.entity, except: [] };
+    default: {
+      const unhandled: never = e;
+      throw new Error(`unknown external connection ${JSON.stringify(unhandled)}`);
+    }
+  }
 }
 
-function exceptOf(e: ExternalConnection): string {
-  return e.kind === 'cidr' ? e.except.join(' ') : '';
-}
+const externalValue = (e: ExternalConnection): string => externalDestination(e).value;
+const exceptOf = (e: ExternalConnection): string => externalDestination(e).except.join(' ');
 
 function entryKey(e: ExternalEntry): string {
   const t = e.target;
-  if (t.kind === 'cidr') return `c ${t.cidr.text} ${e.except.map((x) => x.text).sort().join(' ')}`;
-  return t.kind === 'fqdn' ? `f ${t.fqdn}` : `e ${t.entity}`;
+  switch (t.kind) {
+    case 'cidr':
+      return `c ${t.cidr.text} ${e.except.map((x) => x.text).sort().join(' ')}`;
+    case 'fqdn':
+      return `f ${t.fqdn}`;
+    case 'entity':
+      return `e ${t.entity}`;
+    default: {
+      const unhandled: never = t;
+      throw new Error(`unknown external target ${JSON.stringify(unhandled)}`);
+    }
+  }
 }
 
 /** One entry per distinct target (and except list), ports merged. */

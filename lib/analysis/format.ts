@@ -1,5 +1,6 @@
 /** Text renderings of a Connectivity result, shared by the CLI and anyone else who prints one. */
 import type { Connection, Connectivity, ExternalConnection } from './engine';
+import { externalDestination } from './engine';
 import { formatHttp } from './explain';
 import { formatPorts } from './ports';
 
@@ -49,9 +50,8 @@ function l7Note(c: Connection): string {
 
 /** The outside end as text: `203.0.113.0/24 except ...`, `fqdn:api.example.com`, `entity:kube-apiserver`. */
 export function externalAddress(e: ExternalConnection): string {
-  if (e.kind === 'fqdn') return `fqdn:${e.fqdn}`;
-  if (e.kind === 'entity') return `entity:${e.entity}`;
-  return e.except.length > 0 ? `${e.cidr} except ${e.except.join(', ')}` : e.cidr;
+  const { value, except } = externalDestination(e);
+  return e.kind === 'cidr' ? (except.length > 0 ? `${value} except ${except.join(', ')}` : value) : `${e.kind}:${value}`;
 }
 
 function externalEnds(e: ExternalConnection): string {

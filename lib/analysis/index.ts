@@ -13,6 +13,7 @@ export type { SourceLocation } from './errors';
 export { loadManifestPaths, parseManifestText } from './load';
 export { isDeploymentHook, withoutDeploymentHooks } from './hooks';
 export type { SourcedObject } from './load';
+export { externalDestination } from './engine';
 export type { CidrExternal, Connection, Connectivity, EntityExternal, ExternalConnection, FqdnExternal, L7Restriction, WorkloadInfo } from './engine';
 export type { Direction, HttpRule, PolicyRef } from './policy';
 export { explain, renderExplanation, formatPolicyRef, formatHttp } from './explain';

@@ -5,7 +5,9 @@ import type { Protocol } from '../analysis';
 import type { CliContext } from './context';
 import { UsageError } from './errors';
 import * as fs from 'node:fs';
+import { checkPlatform } from '../intent/check';
 import { formatLocation } from '../intent/diagnostics';
+import { loadIntentsFile } from '../intent/load';
 import { describeFlow } from '../verify/expected';
 import { flowsBehind } from '../verify/flow-origin';
 
@@ -51,7 +53,8 @@ export function register(program: Command, ctx: CliContext): void {
       ctx.io.stdout(`${renderExplanation(result, { good: c.green, bad: c.red, dim: c.dim })}\n`);
       const intents = opts.intents ?? (fs.existsSync('platform.yaml') ? 'platform.yaml' : undefined);
       if (result.allowed && intents && objects.some(renderedByBulkhead)) {
-        const flows = flowsBehind(intents, opts.from, opts.to, port, protocol as Protocol);
+        const loaded = loadIntentsFile(intents);
+        const flows = flowsBehind(checkPlatform(loaded.spec, loaded.source), opts.from, opts.to, port, protocol as Protocol);
         ctx.io.stdout(
           flows.length
             ? flows.map((f) => `intent: flow ${describeFlow(f)} at ${formatLocation(f.origin)}\n`).join('')

@@ -22,7 +22,7 @@
 import { Construct } from 'constructs';
 import { AppProject, AppProjectSpec } from '../../imports/argocd-app-project-argoproj.io';
 import { Application, ApplicationSpec, ApplicationSpecSources } from '../../imports/argocd-application-argoproj.io';
-import { RenderedFile } from '../emit/render';
+import { RenderedFile } from '../model/rendered';
 import { ClusterPlatform as ClusterModel, GATEWAY_NAMESPACE, GitOps } from '../model/platform';
 import { CILIUM_VALUES_PATH, GATEWAY_API_VERSION } from './cilium-values';
 import { PlatformChart } from './platform-chart';

@@ -11,10 +11,10 @@
  *   const { values } = new CiliumValues(chart, 'cilium', { cluster, gatewayApi: true });
  */
 import { Construct } from 'constructs';
-import { RenderError } from '../emit/render';
-import { ciliumValueProblems, isPlainObject } from '../intent/cilium-values-rules';
-import { formatPath } from '../intent/diagnostics';
+import { RenderError } from '../model/rendered';
+import { ciliumValueProblems, isPlainObject } from '../model/cilium-values-rules';
 import { Cluster } from '../model/platform';
+import { formatPath } from '../model/source-location';
 import { PlainFile } from './plain-file';
 
 export const CILIUM_VALUES_PATH = 'bootstrap/cilium-values.yaml';
@@ -112,11 +112,18 @@ function profile(cluster: Cluster, gatewayApi: boolean): Values {
     operator: { replicas: Math.max(1, Math.min(2, cluster.nodes)) },
   };
   const gateway: Values = gatewayApi ? { gatewayAPI: { enabled: true, gatewayClass: { create: 'true' } } } : {};
-  if (cluster.provider === 'kind') {
-    const l2: Values = gatewayApi ? { l2announcements: { enabled: true }, k8sClientRateLimit: { ...L2_CLIENT_RATE_LIMIT } } : {};
-    return deepMerge(deepMerge(common, { ipam: { mode: 'kubernetes' } }), { ...gateway, ...l2 });
+  switch (cluster.provider) {
+    case 'kind': {
+      const l2: Values = gatewayApi ? { l2announcements: { enabled: true }, k8sClientRateLimit: { ...L2_CLIENT_RATE_LIMIT } } : {};
+      return deepMerge(deepMerge(common, { ipam: { mode: 'kubernetes' } }), { ...gateway, ...l2 });
+    }
+    case 'eks':
+      return deepMerge(deepMerge(common, { eni: { enabled: true }, ipam: { mode: 'eni' }, routingMode: 'native', enableIPv4Masquerade: false }), gateway);
+    default: {
+      const unhandled: never = cluster.provider;
+      throw new RenderError(`cluster "${cluster.name}": no Cilium profile for provider ${unhandled}`);
+    }
   }
-  return deepMerge(deepMerge(common, { eni: { enabled: true }, ipam: { mode: 'eni' }, routingMode: 'native', enableIPv4Masquerade: false }), gateway);
 }
 
 function ciliumValuesHeader(cluster: Cluster, gatewayApi: boolean): string[] {

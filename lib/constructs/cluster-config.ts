@@ -183,7 +183,16 @@ export class EksctlClusterConfig extends Construct {
 
 /** The cluster set-up files for `cluster`'s provider. */
 export function clusterSetupFiles(scope: Construct, cluster: Cluster, id = 'cluster-setup'): KindClusterConfig | EksctlClusterConfig {
-  return cluster.provider === 'kind' ? new KindClusterConfig(scope, id, { cluster }) : new EksctlClusterConfig(scope, id, { cluster });
+  switch (cluster.provider) {
+    case 'kind':
+      return new KindClusterConfig(scope, id, { cluster });
+    case 'eks':
+      return new EksctlClusterConfig(scope, id, { cluster });
+    default: {
+      const unhandled: never = cluster.provider;
+      throw new Error(`cluster "${cluster.name}": no set-up files for provider ${unhandled}`);
+    }
+  }
 }
 
 function metadata(cluster: Cluster): Doc {

@@ -1,26 +1,29 @@
 /**
- * Lowers a checked platform onto one cluster: a Tenant chart per tenant, and every flow and egress
- * rule turned into allows on both ends (egress at the source, ingress at the destination), so that
- * neither side alone opens a path. What NetworkPolicy can say goes into NetworkPolicies; on Cilium
- * clusters, HTTP rules, DNS-name and kube-apiserver egress go into one CiliumNetworkPolicy per
- * workload, and guardrails become cluster-wide deny policies. The cluster's set-up files (kind or
- * eksctl config, Cilium Helm values) are rendered beside them under `bootstrap/`.
+ * The platform.yaml front end's one mapping from the checked model onto the public constructs, for
+ * one cluster: a Chart per tenant (one file per tenant in dist/) holding its `Tenant`, the workloads
+ * with the cluster's overrides, each flow as one `connections.allowTo` call (egress at the source and
+ * ingress at the destination), each egress entry as `allowTo(Peer...)`, the gateways and routes, the
+ * guardrails, and the cluster's set-up files (kind or eksctl config, Cilium Helm values) under
+ * `bootstrap/`. Everything a policy says comes from the constructs a TypeScript user would call.
  *
  *   const app = new App();
  *   new ClusterPlatform(app, 'dev', { platform: forCluster(model, model.clusters[0]) });
  */
+import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { ClusterPlatform as ClusterModel, Endpoint, Flow, PortSelector, Workload, egressPorts, endpointResolver, tenantsSelected } from '../model/platform';
-import { CiliumPeer, CiliumPort } from './cilium-policy';
+import { ClusterPlatform as ClusterModel, Endpoint, Workload as WorkloadModel, tenantsSelected } from '../model/platform';
 import { CiliumValues } from './cilium-values';
 import { clusterSetupFiles } from './cluster-config';
-import { Gateways } from './gateway';
-import { HttpRouteConstruct, ReferenceGrants } from './http-route';
-import { GuardrailPolicy } from './guardrail-policy';
+import { ClusterSettings } from './cluster-settings';
+import { IConnectable } from './connections';
+import { Gateway, Gateways } from './gateway';
+import { Guardrail } from './guardrail-policy';
+import { HttpRoute } from './http-route';
+import { Peer } from './peer';
 import { PlatformChart } from './platform-chart';
-import { PolicyPeer } from './policy-peer';
-import { PolicyPort } from './policy-port';
+import { Port } from './port';
 import { Tenant } from './tenant';
+import { Workload, WorkloadProps } from './workload';
 
 export interface ClusterPlatformProps {
   readonly platform: ClusterModel;
@@ -32,82 +35,73 @@ export class ClusterPlatform extends Construct {
   constructor(scope: Construct, id: string, props: ClusterPlatformProps) {
     super(scope, id);
     const p = props.platform;
+    ClusterSettings.setResolved(this, p.cluster);
     const cilium = p.cluster.cni === 'cilium';
+
     const tenants = new Map<string, Tenant>();
-    const byName = [...p.tenants].sort((a, b) => (a.name < b.name ? -1 : 1));
-    for (const t of byName) tenants.set(t.name, new Tenant(this, t.name, { tenant: t }));
+    const workloads = new Map<string, Workload>();
+    for (const t of [...p.tenants].sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      // A chart per tenant: renderCharts writes it to tenants/<namespace>.yaml.
+      const chart = new Chart(this, t.name, { namespace: t.name, disableResourceNameHashes: true });
+      const tenant = new Tenant(chart, t.name, { name: t.name, labels: t.labels });
+      tenants.set(t.name, tenant);
+      for (const w of t.workloads) workloads.set(w.id, new Workload(tenant, w.name, workloadProps(w)));
+    }
     this.tenants = tenants;
+    const end = (e: Endpoint): IConnectable => (e.workload ? workloads.get(`${e.tenant}/${e.workload}`)! : tenants.get(e.tenant)!);
 
-    const workloadsOf = endpointResolver(p.tenants);
-    const peerOf = (e: Endpoint) => (e.workload ? PolicyPeer.workload(e.tenant, e.workload) : PolicyPeer.tenant(e.tenant));
-    const ciliumPeerOf = (e: Endpoint) => (e.workload ? CiliumPeer.workload(e.tenant, e.workload) : CiliumPeer.tenant(e.tenant));
-    const segmentation = (w: Workload) => tenants.get(w.tenant)!.segmentationOf(w.name);
-    const ciliumPolicy = (w: Workload) => tenants.get(w.tenant)!.ciliumPolicyOf(w.name);
+    for (const f of p.flows)
+      end(f.from).connections.allowTo(end(f.to), f.ports.map(Port.fromSelector), { ...(f.http ? { http: f.http } : {}), ...(f.description ? { description: f.description } : {}) });
+    for (const e of p.egress)
+      end(e.from).connections.allowTo(Peer.fromTarget(e.to), e.ports.map(Port.fromSelector), e.description ? { description: e.description } : {});
 
-    for (const flow of p.flows) {
-      const destinations = workloadsOf(flow.to);
-      for (const d of destinations) {
-        if (flow.http && cilium) {
-          const ports = numericPortsOn(flow, d);
-          if (ports.length) ciliumPolicy(d).allowFromHttp(ciliumPeerOf(flow.from), ports, flow.http);
-          continue;
-        }
-        const ports = portsOn(flow.ports, [d]);
-        if (ports.length) segmentation(d).allowFrom(peerOf(flow.from), ports);
-      }
-      // Named ports stay names at the source: each destination pod resolves its own number.
-      const egressPorts = portsOn(flow.ports, destinations);
-      for (const s of workloadsOf(flow.from)) segmentation(s).allowTo(peerOf(flow.to), egressPorts);
+    // The checker refuses gateways on clusters without Cilium.
+    if (p.gateways.length) {
+      const chart = new PlatformChart(this, 'gateways', { outputFile: 'platform/gateways.yaml' });
+      const gateways = new Gateways(chart, 'gateways', { ...(p.cluster.provider === 'kind' && p.cluster.loadBalancerIPs ? { loadBalancerIPs: p.cluster.loadBalancerIPs } : {}) });
+      const byName = new Map<string, Gateway>();
+      for (const g of p.gateways)
+        byName.set(g.name, new Gateway(gateways, g.name, { name: g.name, listeners: g.listeners, tenants: g.tenants.map((t) => tenants.get(t)!) }));
+      for (const r of p.routes)
+        new HttpRoute(tenants.get(r.tenant)!, `route-${r.name}`, {
+          name: r.name,
+          gateway: byName.get(r.gateway)!,
+          ...(r.listener ? { listener: r.listener } : {}),
+          hostnames: r.hostnames,
+          rules: r.rules.map((rule) => ({
+            path: rule.path,
+            headers: Object.fromEntries(rule.headers.map((h) => [h.name, h.value])),
+            backends: rule.backends.map((b) => ({ workload: workloads.get(`${b.tenant}/${b.workload}`)!, port: b.port, weight: b.weight })),
+          })),
+        });
     }
-    for (const e of p.egress) {
-      const ranges = egressPorts(e, p.cluster);
-      const to = e.to;
-      for (const s of workloadsOf(e.from)) {
-        // The checker refuses DNS-name and entity egress on clusters without Cilium.
-        if (to.kind === 'cidr') segmentation(s).allowTo(PolicyPeer.ipBlock(to.cidr, to.except), ranges.map((r) => PolicyPort.range(r.from, r.to, r.protocol)));
-        else if (to.kind === 'fqdn') ciliumPolicy(s).allowToFqdn(to.fqdn, ranges.map((r) => CiliumPort.range(r.from, r.to, r.protocol)));
-        else ciliumPolicy(s).allowToKubeApiServer(ranges.map((r) => CiliumPort.range(r.from, r.to, r.protocol)));
-      }
+
+    // A guardrail that selects no tenant here denies nothing here: it renders nothing.
+    const guardrails = cilium ? p.guardrails.filter((g) => tenantsSelected(g.from, p.tenants).length && tenantsSelected(g.to, p.tenants).length) : [];
+    if (guardrails.length) {
+      const chart = new PlatformChart(this, 'guardrails', { outputFile: 'platform/guardrails.yaml' });
+      for (const g of guardrails)
+        new Guardrail(chart, g.name, { name: g.name, from: g.from, to: g.to, bidirectional: g.bidirectional, ...(g.control ? { control: g.control } : {}), ...(g.description ? { description: g.description } : {}) });
     }
-    // Routes: the HTTPRoute in its tenant, the grant in each other tenant it points into, and at each
-    // backend the admission of the gateway's proxy on exactly the route's port. The checker refuses
-    // gateways on clusters without Cilium.
-    if (p.gateways.length) new Gateways(this, 'gateways', { gateways: p.gateways, cluster: p.cluster });
-    for (const r of p.routes) {
-      new HttpRouteConstruct(tenants.get(r.tenant)!, `route-${r.name}`, { route: r });
-      for (const rule of r.rules) for (const b of rule.backends) tenants.get(b.tenant)!.ciliumPolicyOf(b.workload).allowFromGateway([CiliumPort.tcp(b.port)]);
-    }
-    const grants = new ReferenceGrants(p.routes);
-    for (const [name, chart] of tenants) grants.renderInto(chart, name);
 
     // Set-up files (not manifests): the cluster config, and on Cilium the chart values to install it with.
     clusterSetupFiles(this, p.cluster);
     if (cilium) new CiliumValues(this, 'cilium-values', { cluster: p.cluster, gatewayApi: p.gateways.length > 0 });
-    if (cilium) {
-      const guardrails = p.guardrails
-        .map((g) => ({ guardrail: g, fromTenants: tenantsSelected(g.from, p.tenants), toTenants: tenantsSelected(g.to, p.tenants) }))
-        .filter((g) => g.fromTenants.length && g.toTenants.length);
-      if (guardrails.length) {
-        const chart = new PlatformChart(this, 'guardrails', { outputFile: 'platform/guardrails.yaml' });
-        for (const g of guardrails) new GuardrailPolicy(chart, g.guardrail.name, g);
-      }
-    }
   }
 }
 
-/** The flow's ports as they exist on `workloads`: a name once per protocol it is declared with; ranges always. */
-function portsOn(selectors: readonly PortSelector[], workloads: readonly Workload[]): PolicyPort[] {
-  return selectors.flatMap((s) => {
-    if (s.kind === 'range') return [PolicyPort.range(s.from, s.to, s.protocol)];
-    const protocols = new Set(workloads.flatMap((w) => w.ports.filter((p) => p.name === s.name).map((p) => p.protocol)));
-    return [...protocols].map((protocol) => PolicyPort.named(s.name, protocol));
-  });
-}
-
-/** The flow's ports on one destination as numbers (Cilium L7 rules are written per port number). */
-function numericPortsOn(flow: Flow, destination: Workload): CiliumPort[] {
-  return flow.ports.flatMap((s) => {
-    if (s.kind === 'range') return [CiliumPort.range(s.from, s.to, s.protocol)];
-    return destination.ports.filter((p) => p.name === s.name).map((p) => CiliumPort.range(p.port, p.port, p.protocol));
-  });
+/** A workload of the model (cluster overrides applied) as props: every value written out. */
+function workloadProps(w: WorkloadModel): WorkloadProps {
+  return {
+    name: w.name,
+    image: w.image,
+    ...(w.command ? { command: w.command } : {}),
+    ...(w.args ? { args: w.args } : {}),
+    ports: w.ports,
+    replicas: w.replicas,
+    user: w.user,
+    writablePaths: w.writablePaths,
+    resources: w.resources,
+    env: Object.fromEntries(w.env.map((e) => ('value' in e ? [e.name, e.value] : [e.name, { secretKeyRef: e.secretKeyRef }]))),
+  };
 }

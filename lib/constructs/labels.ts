@@ -15,3 +15,11 @@ export function commonLabels(tenant: string): Record<string, string> {
 export function workloadLabels(tenant: string, workload: string): Record<string, string> {
   return { ...commonLabels(tenant), 'app.kubernetes.io/name': workload, [WORKLOAD_LABEL]: workload };
 }
+
+/** Pod Security Admission: enforce, audit and warn on `restricted`, pinned to the 1.28 rules (tenant and gateway namespaces). */
+export const POD_SECURITY = {
+  'pod-security.kubernetes.io/enforce': 'restricted',
+  'pod-security.kubernetes.io/enforce-version': 'v1.28',
+  'pod-security.kubernetes.io/audit': 'restricted',
+  'pod-security.kubernetes.io/warn': 'restricted',
+};

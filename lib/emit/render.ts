@@ -8,6 +8,8 @@
 import { ApiObject, Chart, Yaml } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { PlainFile } from '../constructs/plain-file';
+import type { Manifest, RenderedFile } from '../model/rendered';
+import { RenderError } from '../model/rendered';
 import { withFastToJson } from './to-json';
 import { toYamlDocuments } from './yaml';
 
@@ -28,19 +30,9 @@ const KIND_ORDER = ['AppProject', 'Application', 'Namespace', 'NetworkPolicy', '
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
-export type Manifest = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string } } & Record<string, unknown>;
-
-/**
- * A rendered file: its path relative to the cluster's directory, and its documents. Plain files
- * (values, cluster configs) carry their `text` and no manifests, so the analyzer never reads them.
- */
-export interface RenderedFile {
-  readonly path: string;
-  readonly manifests: readonly Manifest[];
-  readonly text?: string;
-}
-
-export class RenderError extends Error {}
+// Moved to lib/model/rendered.ts (the constructs use them and must not import emit); re-exported here.
+export type { Manifest, RenderedFile };
+export { RenderError };
 
 /** Renders every chart under `root` into files. Throws `RenderError` on invalid or colliding names. */
 export function renderCharts(root: IConstruct): RenderedFile[] {

@@ -32,17 +32,16 @@ import { Diagnostic, FieldPath, IntentError, SourceLocation, formatLocation, for
 import { SourceMap } from './source';
 import { canonicalOrder } from './canonical-order';
 import { checkGatewaysAndRoutes } from './check-routes';
-import { ciliumSpecProblems } from './cilium-values-rules';
+import { ciliumSpecProblems } from '../model/cilium-values-rules';
 import { didYouMean, duplicateNames } from './names';
+import { DEFAULT_CILIUM_VERSION, DEFAULT_KIND_LB_IPS, DEFAULT_POLICY_MAP_MAX, DEFAULT_RESOURCES, DEFAULT_USER } from '../model/defaults';
+import { volumeNameFor } from '../model/naming';
 import { CiliumSpec, EnvValue, PlatformSpec, PortRefSpec, ResourcesSpec, WorkloadOverrideSpec, WorkloadSpec } from './types';
 
-/** Secure, modest defaults: enough to start a small service, small enough to pack a node. */
-export const DEFAULT_RESOURCES: Resources = {
-  requests: { cpu: '50m', memory: '64Mi' },
-  limits: { cpu: '500m', memory: '256Mi' },
-};
-/** The conventional "nonroot" UID of distroless images. */
-export const DEFAULT_USER = 65532;
+// Defaults and volumeNameFor moved to lib/model, where the constructs that apply them read them;
+// re-exported here for code that imports them from the checker.
+export { DEFAULT_CILIUM_VERSION, DEFAULT_KIND_LB_IPS, DEFAULT_RESOURCES, DEFAULT_USER } from '../model/defaults';
+export { volumeNameFor } from '../model/naming';
 
 type Locate = (path: FieldPath, opts?: { key?: boolean }) => SourceLocation;
 
@@ -435,26 +434,14 @@ class Checker {
 
 const PROBE_JOB_SUFFIX = probeJobName('');
 
-/** Inside kind's default Docker network (172.18.0.0/16), at its top end where Docker does not hand out addresses early. */
-export const DEFAULT_KIND_LB_IPS = '172.18.255.200/29';
-
-/** The chart version bulkhead's profiles and the policy-map defaults were checked against. */
-export const DEFAULT_CILIUM_VERSION = '1.18.8';
-
 function ciliumSettings(c: CiliumSpec): CiliumSettings {
   return {
     version: c.version ?? DEFAULT_CILIUM_VERSION,
     hubble: { relay: c.hubble?.relay ?? true, ui: c.hubble?.ui ?? false },
     policyEnforcementMode: c.policyEnforcementMode ?? 'default',
-    policyMapMax: c.policyMapMax ?? 16384,
+    policyMapMax: c.policyMapMax ?? DEFAULT_POLICY_MAP_MAX,
     values: structuredClone(c.values ?? {}),
   };
-}
-
-/** The emptyDir volume that makes `path` writable: its name is derived from the path so the YAML reads well. */
-export function volumeNameFor(path: string): string {
-  const name = path.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 63).replace(/-+$/, '');
-  return name || 'root';
 }
 
 function resources(base: ResourcesSpec | undefined, override: ResourcesSpec | undefined): Resources {

@@ -2,14 +2,13 @@
  * Errors in intents, as a user must see them: `file:line:column`, the field, what is wrong and
  * what to do. Every stage (YAML, schema, semantic checks, verification) reports through these.
  */
+import type { FieldPath, SourceLocation } from '../model/source-location';
+import { formatLocation, formatPath } from '../model/source-location';
 
-export interface SourceLocation {
-  readonly file: string;
-  /** 1-based. */
-  readonly line: number;
-  /** 1-based. */
-  readonly column: number;
-}
+// Moved to lib/model (the model records where intents come from and imports nothing of intent);
+// re-exported here so that code importing them from diagnostics keeps compiling.
+export type { FieldPath, SourceLocation };
+export { formatLocation, formatPath };
 
 export interface Diagnostic {
   readonly location: SourceLocation;
@@ -18,10 +17,6 @@ export interface Diagnostic {
   readonly message: string;
   /** What to do about it. */
   readonly hint?: string;
-}
-
-export function formatLocation(loc: SourceLocation): string {
-  return `${loc.file}:${loc.line}:${loc.column}`;
 }
 
 export function formatDiagnostic(d: Diagnostic): string {
@@ -44,13 +39,3 @@ export class IntentError extends Error {
   }
 }
 
-/** Field paths as users read them: `tenants[0].workloads[1].name`. */
-export type FieldPath = ReadonlyArray<string | number>;
-
-export function formatPath(path: FieldPath): string {
-  let out = '';
-  for (const part of path) {
-    out += typeof part === 'number' ? `[${part}]` : out ? `.${part}` : part;
-  }
-  return out;
-}

@@ -3,7 +3,7 @@
  * Every stage after the checks (constructs, verification, reports) reads this, never YAML.
  * Each element remembers where it was declared, so later stages can point back at platform.yaml.
  */
-import { SourceLocation } from '../intent/diagnostics';
+import { SourceLocation } from './source-location';
 
 export type Protocol = 'TCP' | 'UDP' | 'SCTP';
 export type Provider = 'kind' | 'eks';
@@ -270,9 +270,35 @@ export function formatEndpoint(e: Endpoint): string {
 }
 
 export function formatPortSelector(p: PortSelector): string {
-  if (p.kind === 'named') return p.name;
-  const range = p.from === p.to ? `${p.from}` : `${p.from}-${p.to}`;
-  return p.protocol === 'TCP' ? range : `${range}/${p.protocol}`;
+  switch (p.kind) {
+    case 'named':
+      return p.name;
+    case 'range': {
+      const range = p.from === p.to ? `${p.from}` : `${p.from}-${p.to}`;
+      return p.protocol === 'TCP' ? range : `${range}/${p.protocol}`;
+    }
+    default: {
+      const unhandled: never = p;
+      throw new Error(`unknown port ${JSON.stringify(unhandled)}`);
+    }
+  }
+}
+
+/**
+ * The port numbers `selector` opens on one destination workload: a name resolved there (once per
+ * protocol it is declared with; nothing when the workload does not declare it), a range as written.
+ */
+export function portRangesOn(selector: PortSelector, destination: Workload): Array<{ readonly protocol: Protocol; readonly from: number; readonly to: number }> {
+  switch (selector.kind) {
+    case 'range':
+      return [{ protocol: selector.protocol, from: selector.from, to: selector.to }];
+    case 'named':
+      return destination.ports.filter((p) => p.name === selector.name).map((p) => ({ protocol: p.protocol, from: p.port, to: p.port }));
+    default: {
+      const unhandled: never = selector;
+      throw new Error(`unknown port ${JSON.stringify(unhandled)}`);
+    }
+  }
 }
 
 /** The ports an egress rule opens on `cluster`: as declared, or the API server's port for the kube-apiserver entity. */
@@ -286,6 +312,27 @@ export function tenantsSelected(selector: TenantSelector, tenants: readonly Tena
   return tenants.filter((t) => selectsTenant(selector, t)).map((t) => t.name).sort();
 }
 
+/**
+ * An egress destination as the analyzer reports outside ends: its value (CIDR, DNS name or pattern,
+ * entity) and the blocks taken out of it. The one place that dispatches on the kind of an egress
+ * target outside the constructs (an unhandled kind does not compile).
+ */
+export function egressDestination(t: EgressTarget): { readonly value: string; readonly except: readonly string[] } {
+  switch (t.kind) {
+    case 'cidr':
+      return { value: t.cidr, except: t.except };
+    case 'fqdn':
+      return { value: t.fqdn, except: [] };
+    case 'entity':
+      return { value: t.entity, except: [] };
+    default: {
+      const unhandled: never = t;
+      throw new Error(`unknown egress target ${JSON.stringify(unhandled)}`);
+    }
+  }
+}
+
 export function formatEgressTarget(t: EgressTarget): string {
-  return t.kind === 'cidr' ? `${t.cidr}${t.except.length ? ` except ${t.except.join(', ')}` : ''}` : t.kind === 'fqdn' ? t.fqdn : t.entity;
+  const { value, except } = egressDestination(t);
+  return `${value}${except.length ? ` except ${except.join(', ')}` : ''}`;
 }

@@ -5,7 +5,7 @@
  * consistent with the rendered policies by lib/probes/prove.ts. Plain data, so every stage (and the
  * `bulkhead probes` JSON) reads the same thing.
  */
-import { SourceLocation } from '../intent/diagnostics';
+import { SourceLocation } from './source-location';
 
 /** Why a probe exists. */
 export type ProbeKind =

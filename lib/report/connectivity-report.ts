@@ -3,8 +3,8 @@
  * Markdown, not JSON, because Argo CD's directory source would try to apply a .json file; stable
  * text (sorted, no timestamps, no line numbers) so that its diff in a pull request is the change.
  */
-import { ExternalConnection, formatPorts } from '../analysis';
-import { GUARDRAIL_PREFIX } from '../constructs/guardrail-policy';
+import { ExternalConnection, externalDestination, formatPorts } from '../analysis';
+import { GUARDRAIL_PREFIX } from '../model/naming';
 import { GATEWAY_NAMESPACE, Platform, describeSelector, selectsTenant } from '../model/platform';
 import { describeFlow } from '../verify/expected';
 import { PolicyMapBudget, Verification } from '../verify/verify';
@@ -72,7 +72,7 @@ export function connectivityReport(v: Verification, platform: Platform): string 
   if (!egress.length) out.push('None: no workload reaches outside the cluster (besides DNS).', '');
   else {
     out.push('| from | to | kind | except | ports |', '|---|---|---|---|---|');
-    for (const x of egress) out.push(`| ${x.workload} | ${externalTarget(x)} | ${EXTERNAL_KIND[x.kind]} | ${x.kind === 'cidr' ? x.except.join(', ') || '-' : '-'} | ${formatPorts(x.ports)} |`);
+    for (const x of egress) out.push(`| ${x.workload} | ${externalTarget(x)} | ${EXTERNAL_KIND[x.kind]} | ${externalDestination(x).except.join(', ') || '-'} | ${formatPorts(x.ports)} |`);
     out.push('');
   }
 
@@ -159,7 +159,7 @@ function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, 
 const EXTERNAL_KIND = { cidr: 'address block', fqdn: 'DNS name', entity: 'Cilium entity' } as const;
 
 function externalTarget(x: ExternalConnection): string {
-  return x.kind === 'cidr' ? x.cidr : x.kind === 'fqdn' ? x.fqdn : x.entity;
+  return externalDestination(x).value;
 }
 
 /** The largest estimates first: the reviewer's question is "how close is anything to the limit". */

@@ -4,7 +4,7 @@
  * compiler generated, so that a wrong policy shows up as a difference.
  */
 import { PortMap, normalizeRanges, unionPorts } from '../analysis';
-import { ClusterPlatform, Flow, HttpRule, Workload, egressPorts, endpointResolver, formatEndpoint, formatPortSelector } from '../model/platform';
+import { ClusterPlatform, Flow, HttpRule, Workload, egressDestination, egressPorts, portRangesOn, endpointResolver, formatEndpoint, formatPortSelector } from '../model/platform';
 
 export interface ExpectedPair {
   readonly from: string;
@@ -68,8 +68,10 @@ export function expectedConnectivity(platform: ClusterPlatform): Expectation {
   for (const e of platform.egress) {
     const ports: PortMap = {};
     for (const r of egressPorts(e, platform.cluster)) ports[r.protocol] = normalizeRanges([...(ports[r.protocol] ?? []), [r.from, r.to]]);
-    const t = e.to;
-    const [kind, value, except] = t.kind === 'cidr' ? (['cidr', t.cidr, [...t.except].sort()] as const) : t.kind === 'fqdn' ? (['fqdn', t.fqdn, []] as const) : (['entity', t.entity, []] as const);
+    const kind = e.to.kind;
+    const destination = egressDestination(e.to);
+    const value = destination.value;
+    const except = [...destination.except].sort();
     for (const s of members(e.from)) {
       const key = externalKey(s.id, kind, value, except);
       const entry = external.get(key);
@@ -112,13 +114,8 @@ export const httpRuleKey = (r: HttpRule): string => JSON.stringify([r.method ?? 
 /** The ports a flow opens on one destination workload: names resolved there, ranges as written. */
 function portsOf(flow: Flow, destination: Workload): PortMap {
   const out: PortMap = {};
-  for (const sel of flow.ports) {
-    const ranges: Array<[typeof destination.ports[number]['protocol'], number, number]> =
-      sel.kind === 'range'
-        ? [[sel.protocol, sel.from, sel.to]]
-        : destination.ports.filter((p) => p.name === sel.name).map((p) => [p.protocol, p.port, p.port]);
-    for (const [protocol, lo, hi] of ranges) out[protocol] = normalizeRanges([...(out[protocol] ?? []), [lo, hi]]);
-  }
+  for (const sel of flow.ports)
+    for (const { protocol, from, to } of portRangesOn(sel, destination)) out[protocol] = normalizeRanges([...(out[protocol] ?? []), [from, to]]);
   return out;
 }
 

@@ -16,13 +16,14 @@ import {
   denyCoverage,
   estimatePolicyMap,
   explain,
+  externalDestination,
   formatPolicyRef,
   formatPorts,
   isEmptyPorts,
   portsEqual,
   subtractPorts,
 } from '../analysis';
-import { formatLocation } from '../intent/diagnostics';
+import { formatLocation } from '../model/source-location';
 import { ClusterPlatform, Guardrail, HttpRule, Tenant, selectsTenant, tenantsSelected } from '../model/platform';
 import { CLUSTER_DNS_ID, CLUSTER_DNS_OBJECTS, DNS_ALLOWED } from './cluster-dns';
 import { Expectation, describeFlow, expectedConnectivity, externalKey, httpPortKey, httpRuleKey, pairKey } from './expected';
@@ -171,7 +172,7 @@ function checkExternal(connectivity: Connectivity, expectation: Expectation): Fi
   for (const x of connectivity.external) {
     // Traffic from the gateway's proxy (Cilium's `ingress` identity) is judged against the routes (checkRoutes).
     if (x.direction === 'ingress' && x.kind === 'entity' && x.entity === 'ingress') continue;
-    const [value, except] = x.kind === 'cidr' ? [x.cidr, x.except] : x.kind === 'fqdn' ? [x.fqdn, []] : [x.entity, []];
+    const { value, except } = externalDestination(x);
     const label = `${value}${except.length ? ` except ${except.join(', ')}` : ''}`;
     if (x.direction === 'ingress') {
       findings.push({ kind: 'external', message: `${x.workload} accepts traffic from outside the cluster (${label}) on ${formatPorts(x.ports)}; no intent allows that` });

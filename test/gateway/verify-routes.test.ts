@@ -7,7 +7,7 @@
 import { k8s } from 'cdk8s-plus-28';
 import { CiliumNetworkPolicy } from '../../imports/cilium-network-policy-cilium.io';
 import { CiliumPolicy } from '../../lib/constructs/cilium-policy';
-import { ReferenceGrants } from '../../lib/constructs/http-route';
+import { Tenant } from '../../lib/constructs/tenant';
 import { synthesize } from '../../lib/synth/pipeline';
 import { chartOf, failure } from '../support/broken';
 import { synth, treeDigest, workspace } from '../support/workspace';
@@ -54,7 +54,7 @@ test("a NetworkPolicy admitting the gateway's namespace does not make the backen
 });
 
 test('without the ReferenceGrant the cross-namespace backend is unresolved', () => {
-  jest.spyOn(ReferenceGrants.prototype, 'renderInto').mockImplementation(() => undefined);
+  jest.spyOn(Tenant.prototype, '_grantRoutesFrom').mockImplementation(() => undefined);
   const ws = workspace();
   const err = failure(() => synthesize({ intents: ws.intents, dryRun: true }));
   expect(err.message).toMatch(/route web\/portal \(.*\) rule 1: backend billing\/invoicer:8080 is unresolved \(RefNotPermitted\); that share of traffic gets HTTP 500/);

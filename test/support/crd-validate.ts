@@ -3,9 +3,11 @@
  * (read there, never copied). Schemas are made strict about unknown fields: the API server would
  * silently prune them from a structural schema, so a misspelt field would vanish from the policy.
  */
-import Ajv, { ValidateFunction } from 'ajv';
+import { ValidateFunction } from 'ajv';
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { parseAllDocuments } from 'yaml';
+import { CACHE_DIR, cachedValidator, hashOf, writeWhole } from './ajv-cache';
 import { strict } from './k8s-validate';
 import { sharedPath } from './shared';
 
@@ -13,7 +15,6 @@ type Json = Record<string, unknown>;
 
 let schemas: Map<string, Json> | undefined;
 const compiled = new Map<string, ValidateFunction>();
-const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
 
 interface Crd {
   spec: { group: string; names: { kind: string }; versions: Array<{ name: string; served: boolean; schema?: { openAPIV3Schema: Json } }> };
@@ -21,21 +22,32 @@ interface Crd {
 
 /** Compiles a kind's schema on first use: the Cilium CRDs alone are 0.4 MB each. */
 function validator(gvk: string): ValidateFunction | undefined {
-  if (!schemas) {
-    schemas = new Map();
-    const dir = sharedPath('crds');
-    for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort()) {
-      for (const doc of parseAllDocuments(fs.readFileSync(`${dir}/${file}`, 'utf8'))) {
-        const crd = doc.toJS() as Crd | null;
-        if (!crd?.spec?.versions) continue;
-        for (const v of crd.spec.versions.filter((x) => x.served && x.schema)) schemas.set(`${crd.spec.group}/${v.name}/${crd.spec.names.kind}`, v.schema!.openAPIV3Schema);
-      }
-    }
-  }
+  schemas ??= crdSchemas();
   const schema = schemas.get(gvk);
   if (!schema) return undefined;
-  if (!compiled.has(gvk)) compiled.set(gvk, ajv.compile(strict(goPatterns(schema)) as Json));
+  if (!compiled.has(gvk)) compiled.set(gvk, cachedValidator(`crd-${gvk}`, strict(goPatterns(schema)) as Json));
   return compiled.get(gvk);
+}
+
+/**
+ * Every served version's schema by `group/version/kind`. Parsing the CRD files (megabytes of YAML)
+ * costs more than the rest, so the index is kept in the cache as JSON, named by the files' contents.
+ */
+function crdSchemas(): Map<string, Json> {
+  const dir = sharedPath('crds');
+  const files = fs.readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort();
+  const texts = files.map((f) => fs.readFileSync(`${dir}/${f}`, 'utf8'));
+  const cache = path.join(CACHE_DIR, `crd-index-${hashOf(...files, ...texts)}.json`);
+  if (fs.existsSync(cache)) return new Map(Object.entries(JSON.parse(fs.readFileSync(cache, 'utf8')) as Record<string, Json>));
+  const out = new Map<string, Json>();
+  for (const text of texts)
+    for (const doc of parseAllDocuments(text)) {
+      const crd = doc.toJS() as Crd | null;
+      if (!crd?.spec?.versions) continue;
+      for (const v of crd.spec.versions.filter((x) => x.served && x.schema)) out.set(`${crd.spec.group}/${v.name}/${crd.spec.names.kind}`, v.schema!.openAPIV3Schema);
+    }
+  writeWhole(cache, JSON.stringify(Object.fromEntries(out)));
+  return out;
 }
 
 /**

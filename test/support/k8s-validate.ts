@@ -4,7 +4,8 @@
  * `kubectl apply --validate=strict`, plus the rules the schemas do not carry (port 0, endPort,
  * CIDRs, label and name syntax, selectors that must match their template).
  */
-import Ajv, { ValidateFunction } from 'ajv';
+import { ValidateFunction } from 'ajv';
+import { cachedValidator } from './ajv-cache';
 import * as fs from 'node:fs';
 import * as ipaddr from 'ipaddr.js';
 import { sharedPath } from './shared';
@@ -12,7 +13,6 @@ import { sharedPath } from './shared';
 type Json = Record<string, unknown>;
 export type K8sObject = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string> } } & Json;
 
-let byGvk: Map<string, ValidateFunction> | undefined;
 
 /**
  * Makes a schema refuse unknown fields, as `kubectl apply --validate=strict` would (and as structural
@@ -33,25 +33,34 @@ export function strict(schema: unknown, branch = false): unknown {
   return out;
 }
 
-function validators(): Map<string, ValidateFunction> {
-  if (byGvk) return byGvk;
+/** The definition of each `apiVersion/kind`; validators are compiled (or loaded from the cache) per kind on first use. */
+function definitionsByGvk(): { definitions: Json; byGvk: Map<string, string> } {
+  if (k8s) return k8s;
   const raw = JSON.parse(fs.readFileSync(sharedPath('schemas', 'k8s-v1.28.0-_definitions.json'), 'utf8')) as { definitions: Record<string, Json> };
   const definitions = strict(raw.definitions) as Record<string, Json>;
-  const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
-  ajv.addSchema({ $id: 'k8s', definitions });
-  byGvk = new Map();
+  const byGvk = new Map<string, string>();
   for (const [key, def] of Object.entries(definitions)) {
     for (const gvk of (def['x-kubernetes-group-version-kind'] as Array<{ group: string; version: string; kind: string }> | undefined) ?? []) {
       const apiVersion = gvk.group ? `${gvk.group}/${gvk.version}` : gvk.version;
-      byGvk.set(`${apiVersion}/${gvk.kind}`, ajv.compile({ $ref: `k8s#/definitions/${key}` }));
+      byGvk.set(`${apiVersion}/${gvk.kind}`, key);
     }
   }
-  return byGvk;
+  return (k8s = { definitions: { $id: 'k8s', definitions }, byGvk });
+}
+let k8s: { definitions: Json; byGvk: Map<string, string> } | undefined;
+const compiled = new Map<string, ValidateFunction>();
+
+function validator(gvk: string): ValidateFunction | undefined {
+  const { definitions, byGvk } = definitionsByGvk();
+  const key = byGvk.get(gvk);
+  if (!key) return undefined;
+  if (!compiled.has(gvk)) compiled.set(gvk, cachedValidator(`k8s-${gvk}`, { $ref: `k8s#/definitions/${key}` }, [definitions]));
+  return compiled.get(gvk);
 }
 
 /** Schema errors for `obj`, or a note that its kind is unknown to Kubernetes 1.28. */
 export function schemaErrors(obj: K8sObject): string[] {
-  const v = validators().get(`${obj.apiVersion}/${obj.kind}`);
+  const v = validator(`${obj.apiVersion}/${obj.kind}`);
   if (!v) return [`${obj.apiVersion} ${obj.kind} is not a Kubernetes 1.28 kind`];
   if (v(obj)) return [];
   return (v.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message}${e.params && 'additionalProperty' in e.params ? ` (${e.params.additionalProperty})` : ''}`);

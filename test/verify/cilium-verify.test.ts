@@ -5,7 +5,7 @@
  */
 import { k8s } from 'cdk8s-plus-28';
 import { CiliumPolicy } from '../../lib/constructs/cilium-policy';
-import { GuardrailPolicy } from '../../lib/constructs/guardrail-policy';
+import { Guardrail } from '../../lib/constructs/guardrail-policy';
 import { synthesize } from '../../lib/synth/pipeline';
 import { chartOf, failure } from '../support/broken';
 import { exampleText, synth, treeDigest, workspace } from '../support/workspace';
@@ -42,7 +42,7 @@ test('a guardrail without its deny policy fails: a tenant allow-all would cross 
       intents: ws.intents,
       dryRun: true,
       customize: (app) => {
-        for (const g of app.node.findAll().filter((c) => c instanceof GuardrailPolicy)) g.node.scope!.node.tryRemoveChild(g.node.id);
+        for (const g of app.node.findAll().filter((c) => c instanceof Guardrail)) g.node.scope!.node.tryRemoveChild(g.node.id);
       },
     }),
   );
