@@ -389,7 +389,7 @@ class Checker {
    */
   private guardrailProtectsSomeone(g: Guardrail, index: number): void {
     const tenants = [...this.tenantsByName.values()];
-    const clusters = this.spec.clusters.map((c) => c.name).join(', ');
+    const clusters = this.spec.clusters.map((c) => c.name).sort().join(', ');
     for (const side of ['from', 'to'] as const) {
       const selector = g[side];
       if (selector.tenant !== undefined && !this.tenantsByName.has(selector.tenant)) continue; // reported above

@@ -101,7 +101,7 @@ export function verifyCluster(platform: ClusterPlatform, rendered: readonly Sour
   }
 
   findings.push(...checkExternal(connectivity, expectation));
-  const routes = platform.routes.length || platform.gateways.length ? analyzeRoutes(objects) : undefined;
+  const routes = platform.routes.length || platform.gateways.length ? withoutClusterDnsExposure(analyzeRoutes(objects)) : undefined;
   if (routes) findings.push(...checkRoutes(platform, routes, expectation));
   if (platform.cluster.cni === 'cilium') findings.push(...checkHttp(connectivity, expectation));
 
@@ -130,6 +130,11 @@ function withoutClusterDns(all: Connectivity): { connectivity: Connectivity; dns
     },
     dns: all.connections.filter((c) => isDns(c.from) || isDns(c.to)),
   };
+}
+
+/** The cluster's DNS server, not isolated, is open to the gateway's proxy as to everything: not a workload of the platform. */
+function withoutClusterDnsExposure(routes: RouteAnalysis): RouteAnalysis {
+  return { ...routes, exposed: routes.exposed.filter((e) => e.workload !== CLUSTER_DNS_ID) };
 }
 
 /** Every workload reaches the cluster's DNS on exactly 53/UDP and 53/TCP, and DNS reaches no workload. */
@@ -217,8 +222,7 @@ function checkRoutes(platform: ClusterPlatform, found: RouteAnalysis, expectatio
         if (b.resolved && !b.workloads.length) findings.push({ kind: 'route', message: `route ${id} (${where}) rule ${rule.index}: Service ${b.service} selects no workload` });
       }
   }
-  // The cluster's DNS server, not isolated, is open to the proxy as to everything: not a workload of the platform.
-  const exposed = new Map(found.exposed.filter((e) => e.workload !== CLUSTER_DNS_ID).map((e) => [e.workload, e.ports]));
+  const exposed = new Map(found.exposed.map((e) => [e.workload, e.ports]));
   for (const [workload, ports] of exposed) {
     const extra = subtractPorts(ports, expectation.gatewayExposure.get(workload) ?? {});
     if (!isEmptyPorts(extra)) findings.push({ kind: 'route', message: `${workload} accepts the gateway's traffic on ${formatPorts(extra)}, but no route sends it there` });
