@@ -8,6 +8,7 @@ import { CliIo, createContext, processIo } from './context';
 import * as diffCommand from './diff';
 import { EXIT_INTERNAL, EXIT_USAGE, isUserError } from './errors';
 import * as explainCommand from './explain';
+import { internalErrorText } from '../synth/internal-error';
 import type { CliContext } from './context';
 
 type Register = (program: Command, ctx: CliContext) => void;
@@ -50,7 +51,7 @@ export async function runCli(argv: string[], io: CliIo = processIo()): Promise<n
       io.stderr(`bulkhead: ${e.message}\n`);
       return EXIT_USAGE;
     }
-    io.stderr(`bulkhead: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    io.stderr(internalErrorText(e));
     return EXIT_INTERNAL;
   }
 }
