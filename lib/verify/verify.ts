@@ -5,6 +5,7 @@
  * declared, and no connection across a guardrail.
  */
 import {
+  Connection,
   Connectivity,
   PolicyMapEstimate,
   PortMap,
@@ -74,7 +75,8 @@ export function verifyCluster(platform: ClusterPlatform, objects: readonly Sourc
   for (const id of found) if (!expectation.workloads.has(id)) findings.push({ kind: 'workloads', message: `workload ${id} is rendered but not declared` });
 
   const seen = new Set<string>();
-  for (const c of connectivity.connections) {
+  // A workload's replicas to each other are judged like any pair: open exactly where a flow says so.
+  for (const c of judgedPairs(connectivity)) {
     const key = pairKey(c.from, c.to);
     seen.add(key);
     const want = expectation.pairs.get(key);
@@ -112,6 +114,10 @@ export function verifyCluster(platform: ClusterPlatform, objects: readonly Sourc
     findings.push({ kind: 'policy-map', message: `${e.workload} needs about ${e.total} Cilium policy-map entries, over bpf.policyMapMax ${policyMap!.max} (${formatLocation(platform.cluster.origin)}); an overflowing map drops allowed traffic. Narrow its flows (a tenant-wide peer or a wide CIDR costs one entry per identity), or raise cilium.policyMapMax` });
 
   return { cluster: platform.cluster.name, connectivity, expectation, findings, guardrails, policyMap, routes };
+}
+
+function judgedPairs(connectivity: Connectivity): Connection[] {
+  return [...connectivity.connections, ...(connectivity.replicas ?? [])];
 }
 
 export function checkGuardrails(platform: ClusterPlatform, connectivity: Connectivity): GuardrailStatus[] {
@@ -199,7 +205,7 @@ function checkRoutes(platform: ClusterPlatform, found: RouteAnalysis, expectatio
  */
 function checkHttp(connectivity: Connectivity, expectation: Expectation): Finding[] {
   const findings: Finding[] = [];
-  const byPair = new Map(connectivity.connections.map((c) => [pairKey(c.from, c.to), c]));
+  const byPair = new Map(judgedPairs(connectivity).map((c) => [pairKey(c.from, c.to), c]));
   for (const [key, want] of expectation.pairs) {
     const found = new Map<string, string>();
     for (const l7 of byPair.get(key)?.l7 ?? []) {
