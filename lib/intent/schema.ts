@@ -140,21 +140,23 @@ function describe(e: ErrorObject, path: FieldPath, root: unknown, source: Source
         hint: `use a number from ${s.minimum} to ${s.maximum}.`,
       };
     }
-    case 'pattern': {
+    case 'pattern':
+    case 'maxLength':
+    case 'minLength': {
+      // A key of an object failing `propertyNames` (ajv reports the key's own error with `propertyName`).
+      const key = (e as { propertyName?: string }).propertyName;
+      if (key !== undefined) return invalidKey(path, key, schema, source);
       const specific = typeof value === 'string' ? explainPattern(e.schemaPath, value) : undefined;
       if (specific) return { location: source.locate(path), field, ...specific };
-      return { location: source.locate(path), field, message: `${show(value)} is not valid here`, hint: schema.description ?? 'see schema/platform.schema.json for the accepted form.' };
-    }
-    case 'maxLength':
-    case 'minLength':
       return {
         location: source.locate(path),
         field,
         message: `${show(value)} is not valid here${e.keyword === 'maxLength' ? ` (${String(value).length} characters, at most ${e.params.limit})` : ''}`,
-        hint: schema.description ?? (e.keyword === 'maxLength' ? `shorten it to ${e.params.limit} characters.` : 'write a value.'),
+        hint: schema.description ?? (e.keyword === 'pattern' ? 'see schema/platform.schema.json for the accepted form.' : e.keyword === 'maxLength' ? `shorten it to ${e.params.limit} characters.` : 'write a value.'),
       };
+    }
     case 'propertyNames':
-      return { location: source.locate(path), field, message: `has an invalid key ${show(e.params.propertyName)}`, hint: 'keys must be valid label or variable names.' };
+      return invalidKey(path, String(e.params.propertyName), valueSchemaAt(e), source);
     case 'minItems':
       return { location: source.locate(path), field, message: `needs at least ${e.params.limit} item(s)`, hint: `add an entry to ${field}.` };
     case 'oneOf': {
@@ -179,6 +181,20 @@ function describe(e: ErrorObject, path: FieldPath, root: unknown, source: Source
     default:
       return { location: source.locate(path), field, message: e.message ?? 'is invalid' };
   }
+}
+
+function invalidKey(path: FieldPath, key: string, schema: { description?: string }, source: SourceMap): Diagnostic {
+  return {
+    location: source.locate([...path, key], { key: true }),
+    field: formatPath([...path, key]),
+    message: `has an invalid key ${JSON.stringify(key)}`,
+    hint: schema.description ?? 'keys here must be valid label, variable or cluster names.',
+  };
+}
+
+/** The schema of the object whose keys failed (for its description). */
+function valueSchemaAt(e: ErrorObject): { description?: string } {
+  return (e.parentSchema ?? {}) as { description?: string };
 }
 
 function article(type: string): string {
