@@ -92,7 +92,7 @@ function resolveTarget(dir: string): string {
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return path.join(realParent(path.dirname(abs)), path.basename(abs));
-    throw outputErrorFrom(err, 'reading', abs);
+    throw outputErrorFrom(err, 'checking the output path', abs);
   }
   if (stat.isSymbolicLink()) {
     let to: string;
