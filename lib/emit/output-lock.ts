@@ -16,6 +16,7 @@
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
+import * as path from 'node:path';
 import { OutputError, onFile, outputErrorFrom } from './output-error';
 
 export interface LockHolder {
@@ -42,7 +43,7 @@ export function acquireLock(file: string, what: string, waitMs = lockWaitMs()): 
   const me: LockHolder = { pid: process.pid, host: os.hostname(), token: crypto.randomBytes(8).toString('hex'), since: new Date().toISOString() };
   const deadline = Date.now() + waitMs;
   const mine = `${file}.${me.pid}-${me.token}`;
-  onFile('creating the lock', mine, () => fs.writeFileSync(mine, JSON.stringify(me) + '\n', { flag: 'wx' }));
+  onFile('writing the lock file', path.dirname(file), () => fs.writeFileSync(mine, JSON.stringify(me) + '\n', { flag: 'wx' }));
   try {
     for (let attempt = 0; ; attempt++) {
       try {

@@ -104,10 +104,10 @@ describe('the output path', () => {
     if (process.getuid?.() === 0) {
       // chmod does not stop root; the same path is taken with the error the kernel would give.
       console.log('running as root, where chmod 0555 does not stop writes: EACCES is injected at the same call instead');
-      inject('mkdirSync', 'EACCES', (a) => String(a[0]).includes('.bulkhead-tmp-dist-'));
+      inject('writeFileSync', 'EACCES', (a) => String(a[0]).includes('.bulkhead-dist.lock.'));
     } else fs.chmodSync(ws.dir, 0o555);
     try {
-      expectOneLineFailure(synth(ws), /bulkhead-tmp-dist-\d+: creating a scratch directory failed: permission denied \(EACCES\); make that directory writable/);
+      expectOneLineFailure(synth(ws), new RegExp(`^bulkhead: ${fs.realpathSync(ws.dir)}: writing the lock file failed: permission denied \\(EACCES\\); make that directory writable`));
     } finally {
       fs.chmodSync(ws.dir, 0o755);
     }
