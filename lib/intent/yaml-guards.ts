@@ -10,7 +10,7 @@
  * the expansion limit is far above any sane use of anchors and far below what exhausts memory.
  */
 import { Alias, CST, Document, LineCounter, Node, isAlias, isMap, isPair, isScalar, isSeq } from 'yaml';
-import { Diagnostic, FieldPath, formatPath } from './diagnostics';
+import { Diagnostic, formatPath } from './diagnostics';
 
 export const MAX_DEPTH = 64;
 export const MAX_ALIAS_VALUES = 1_000_000;
@@ -110,6 +110,18 @@ function depthProblem(offset: number, field: string, via?: string): Problem {
   };
 }
 
+/** A field path as a chain to the parent, so that walking a large file allocates no array per value. */
+interface PathLink {
+  readonly parent?: PathLink;
+  readonly key: string | number;
+}
+
+function fieldOf(link: PathLink | undefined): string {
+  const parts: Array<string | number> = [];
+  for (let l = link; l; l = l.parent) parts.unshift(l.key);
+  return formatPath(parts);
+}
+
 interface Measure {
   /** Values the node stands for once aliases are expanded. */
   size: number;
@@ -128,7 +140,7 @@ export function documentProblems(doc: Document.Parsed, unclosedAt: ReadonlySet<n
   let expanded = 0;
   let bombReported = false;
 
-  const walk = (node: unknown, path: FieldPath, level: number): Measure => {
+  const walk = (node: unknown, path: PathLink | undefined, level: number): Measure => {
     if (isAlias(node)) return alias(node, path, level);
     if (!node || typeof node !== 'object') return { size: 1, depth: 0 };
     const n = node as Node;
@@ -142,7 +154,7 @@ export function documentProblems(doc: Document.Parsed, unclosedAt: ReadonlySet<n
         const key = isPair(item) && isScalar(item.key) ? String(item.key.value) : i;
         const child = isPair(item) ? item.value : item;
         if (isPair(item) && item.key && !isScalar(item.key)) walk(item.key, path, level + 1);
-        const m = walk(child, [...path, key], level + 1);
+        const m = walk(child, { parent: path, key }, level + 1);
         size += m.size;
         depth = Math.max(depth, m.depth + 1);
       });
@@ -152,16 +164,16 @@ export function documentProblems(doc: Document.Parsed, unclosedAt: ReadonlySet<n
     return result;
   };
 
-  const alias = (a: Alias, path: FieldPath, level: number): Measure => {
+  const alias = (a: Alias, path: PathLink | undefined, level: number): Measure => {
     const offset = a.range?.[0] ?? 0;
     const target = a.resolve(doc);
     if (!target) {
-      problems.push({ offset, field: formatPath(path), message: `alias *${a.source} refers to no anchor defined before it`, hint: `put &${a.source} on a value above this line, or write the value out.` });
+      problems.push({ offset, field: fieldOf(path), message: `alias *${a.source} refers to no anchor defined before it`, hint: `put &${a.source} on a value above this line, or write the value out.` });
       return { size: 1, depth: 0 };
     }
     const m = measured.get(target as Node);
     if (!m) {
-      problems.push({ offset, field: formatPath(path), message: `alias *${a.source} is inside the value it refers to, which would never end`, hint: 'write the value out instead of the alias.' });
+      problems.push({ offset, field: fieldOf(path), message: `alias *${a.source} is inside the value it refers to, which would never end`, hint: 'write the value out instead of the alias.' });
       return { size: 1, depth: 0 };
     }
     expanded += m.size;
@@ -169,16 +181,16 @@ export function documentProblems(doc: Document.Parsed, unclosedAt: ReadonlySet<n
       bombReported = true;
       problems.push({
         offset,
-        field: formatPath(path),
+        field: fieldOf(path),
         message: `aliases expand to more than ${MAX_ALIAS_VALUES.toLocaleString('en-US')} values by this alias *${a.source} (an alias bomb?)`,
         hint: 'use fewer nested anchors and aliases, or write the values out.',
       });
     }
-    if (level + m.depth > MAX_DEPTH) problems.push(depthProblem(offset, formatPath(path), `*${a.source}`));
+    if (level + m.depth > MAX_DEPTH) problems.push(depthProblem(offset, fieldOf(path), `*${a.source}`));
     return m;
   };
 
-  const duplicateKeys = (items: readonly unknown[], path: FieldPath) => {
+  const duplicateKeys = (items: readonly unknown[], path: PathLink | undefined) => {
     const seen = new Map<string, Node>();
     for (const item of items) {
       if (!isPair(item) || !isScalar(item.key)) continue;
@@ -190,26 +202,26 @@ export function documentProblems(doc: Document.Parsed, unclosedAt: ReadonlySet<n
       }
       problems.push({
         offset: item.key.range?.[0] ?? 0,
-        field: formatPath([...path, name]),
+        field: fieldOf({ parent: path, key: name }),
         message: `duplicate key "${name}"`,
         hint: `the first "${name}" is on line ${lineOf(first.range?.[0] ?? 0)}; keep one of them.`,
       });
     }
   };
 
-  const unclosed = (n: Node & { flow?: boolean }, path: FieldPath) => {
+  const unclosed = (n: Node & { flow?: boolean }, path: PathLink | undefined) => {
     const offset = n.range?.[0];
     if (!n.flow || offset === undefined || !unclosedAt.has(offset)) return;
     const [open, close, what] = isSeq(n) ? ['[', ']', 'list'] : ['{', '}', 'mapping'];
     problems.push({
       offset,
-      field: formatPath(path),
+      field: fieldOf(path),
       message: `the "${open}" opened here (line ${lineOf(offset)}) is not closed with "${close}"`,
       hint: `add "${close}" at the end of the ${what}; a ${open}...${close} that spans lines must be indented more than its key.`,
     });
   };
 
-  walk(doc.contents, [], 0);
+  walk(doc.contents, undefined, 0);
   return problems;
 }
 
