@@ -6,7 +6,7 @@
  */
 import { CILIUM_NAMESPACE_LABEL, CILIUM_NAMESPACE_LABELS_PREFIX, Cluster, Workload, get, groupOf, str } from './cluster';
 import { AnalysisInputError, formatLocation } from './errors';
-import { ANY_IPV4, ANY_IPV6, Cidr, cidrCovers, parseCidr, parseCidrOrAddress } from './ip';
+import { ANY_IPV4, ANY_IPV6, Cidr, cidrCovers, parseCidr, parseCidrOrAddress, whyNotAddress } from './ip';
 import type {
   AnyPeer,
   CompiledPolicy,
@@ -210,7 +210,7 @@ function compilePeers(field: string, list: unknown[], s: Section, at: string, ct
       case 'fromCIDR':
       case 'toCIDR': {
         const cidr = typeof raw === 'string' ? parseCidrOrAddress(raw) : undefined;
-        if (!cidr) throw new AnalysisInputError(`${where}: ${JSON.stringify(raw)} is not a CIDR or an IP address`);
+        if (!cidr) throw new AnalysisInputError(`${where}: ${JSON.stringify(raw)} is not a CIDR or an IP address${typeof raw === 'string' ? `: ${whyNotAddress(raw)}` : ''}`);
         return cidrPeer(i, label, cidr, []);
       }
       case 'fromCIDRSet':
@@ -308,12 +308,12 @@ function cidrSetPeer(raw: unknown, index: number, label: string, where: string):
   if (set.length !== 1) throw new AnalysisInputError(`${where}: needs exactly one of cidr, cidrGroupRef, cidrGroupSelector`);
   if (set[0] !== 'cidr') return nothingPeer(index, `${label} ${set[0]} (CiliumCIDRGroup objects are not read: matches nothing here)`);
   const cidr = typeof raw.cidr === 'string' ? parseCidr(raw.cidr) : undefined;
-  if (!cidr) throw new AnalysisInputError(`${where}.cidr: ${JSON.stringify(raw.cidr)} is not a CIDR (address/prefix)`);
+  if (!cidr) throw new AnalysisInputError(`${where}.cidr: ${JSON.stringify(raw.cidr)} is not a CIDR (address/prefix)${typeof raw.cidr === 'string' ? `: ${whyNotAddress(raw.cidr)}` : ''}`);
   const exceptRaw = raw.except ?? [];
   if (!Array.isArray(exceptRaw)) throw new AnalysisInputError(`${where}.except: must be a list`);
   const except = exceptRaw.map((e: unknown, i) => {
     const c = typeof e === 'string' ? parseCidr(e) : undefined;
-    if (!c) throw new AnalysisInputError(`${where}.except[${i}]: ${JSON.stringify(e)} is not a CIDR`);
+    if (!c) throw new AnalysisInputError(`${where}.except[${i}]: ${JSON.stringify(e)} is not a CIDR${typeof e === 'string' ? `: ${whyNotAddress(e)}` : ''}`);
     if (!cidrCovers(cidr, c)) throw new AnalysisInputError(`${where}.except[${i}]: ${c.text} is not inside ${cidr.text}`);
     return c;
   });

@@ -1,6 +1,6 @@
 /** Namespaces and workloads read from manifests, with the selector indexes the evaluation needs. */
 import { AnalysisInputError, SourceLocation, formatLocation } from './errors';
-import { IpAddress, parseIp } from './ip';
+import { IpAddress, parseIp, whyNotAddress } from './ip';
 import type { SourcedManifest } from './policy';
 import { Protocol, isProtocol } from './ports';
 import { EVERYTHING, LabelIndex, Labels, Selector, isRecord } from './selectors';
@@ -261,7 +261,7 @@ function readWorkload(m: SourcedManifest, kind: string): RawWorkload {
     if (Array.isArray(multi)) for (const e of multi) if (str(get(e, 'ip'))) texts.add(str(get(e, 'ip'))!);
     for (const t of texts) {
       const ip = parseIp(t);
-      if (!ip) throw new AnalysisInputError(`${where}: status pod IP ${JSON.stringify(t)} is not an IP address`);
+      if (!ip) throw new AnalysisInputError(`${where}: status pod IP ${JSON.stringify(t)} is not an IP address bulkhead reads: ${whyNotAddress(t)}`);
       ips.push(ip);
     }
   }

@@ -82,8 +82,15 @@ export interface EntityExternal extends ExternalBase {
 
 export interface Connectivity {
   workloads: WorkloadInfo[];
+  /** Between distinct workloads; never a workload to itself (that is `replicas`). */
   connections: Connection[];
   external: ExternalConnection[];
+  /**
+   * A workload's pods to each other (replicas of a database cluster, say), where policies allow it:
+   * `from` and `to` are the same id. A pod always reaches itself (loopback), but its replicas only through
+   * policy like any other peer. Kept apart from `connections`, whose contract has no self pairs.
+   */
+  replicas?: Connection[];
 }
 
 const EVERYTHING: Grant = Object.freeze({ ranges: allPorts(), named: [] });
@@ -153,6 +160,7 @@ export function computeConnectivity({ cluster, policies }: Inventory): Connectiv
   });
 
   const connections: Connection[] = [];
+  const replicas: Connection[] = [];
   for (const s of order) {
     const egress = sides.egress[s];
     const extras = [...egress.perPeer.keys()];
@@ -160,7 +168,6 @@ export function computeConnectivity({ cluster, policies }: Inventory): Connectiv
     extras.sort(byRank);
     const candidates = egress.wildcard.length > 0 ? mergeSorted(wildcardIngress, extras, rank) : dedupeSorted(extras);
     for (const d of candidates) {
-      if (d === s) continue;
       const ingress = sides.ingress[d];
       const inSpecs = concat(ingress.wildcard, ingress.perPeer.get(s));
       if (inSpecs.length === 0) continue;
@@ -176,7 +183,7 @@ export function computeConnectivity({ cluster, policies }: Inventory): Connectiv
         const l7 = [...l7For(outSpecs, dest, ports, 'egress'), ...l7For(inSpecs, dest, ports, 'ingress')];
         if (l7.length > 0) conn.l7 = l7;
       }
-      connections.push(conn);
+      (d === s ? replicas : connections).push(conn);
     }
   }
 
@@ -186,6 +193,7 @@ export function computeConnectivity({ cluster, policies }: Inventory): Connectiv
       return { id: w.id, kind: w.kind, namespace: w.namespace, name: w.name, labels: { ...w.labels } };
     }),
     connections,
+    replicas,
     external: order.flatMap((i) => [...externalFor(sides.egress[i], workloads[i], 'egress'), ...externalFor(sides.ingress[i], workloads[i], 'ingress')]),
   };
 }

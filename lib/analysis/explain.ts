@@ -80,7 +80,7 @@ export function explain(objects: readonly SourcedObject[], query: ExplainQuery):
   const { cluster, policies } = buildInventory(objects);
   const from = findWorkload(cluster, query.from, 'from');
   const to = findWorkload(cluster, query.to, 'to');
-  if (from === to) throw new AnalysisInputError(`from and to are the same workload (${from.id}); traffic to itself is not analyzed`);
+  // from === to asks about a workload's replicas reaching each other, which policies govern like any peer.
   const egress = explainSide(policies, 'egress', from, to, to, query.port, protocol);
   const ingress = explainSide(policies, 'ingress', to, from, to, query.port, protocol);
   return { from: from.id, to: to.id, port: query.port, protocol, allowed: egress.allowed && ingress.allowed, egress, ingress };

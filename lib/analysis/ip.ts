@@ -11,21 +11,59 @@ export interface Cidr {
 }
 
 /**
- * Parses an address, or returns undefined. IPv4 must be dotted-quad (ipaddr.js would also take `10` or hex
- * forms, which Kubernetes rejects); IPv4-mapped IPv6 is folded to IPv4, as the kernel treats it.
+ * Parses an address, or returns undefined. Only canonical text is read: IPv4 as four decimal octets without
+ * leading zeros (ipaddr.js, like inet_aton, would read `010.1.1.1` as octal and also take `10`, hex and
+ * three-part forms, which people read differently), IPv6 as RFC 5952 text (lowercase, no leading zeros in a
+ * group, the longest zero run as `::`). `whyNotAddress` says what is wrong and what to write.
+ * IPv4-mapped IPv6 is folded to IPv4, as the kernel treats it.
  */
 export function parseIp(text: string): IpAddress | undefined {
-  if (ipaddr.IPv4.isValidFourPartDecimal(text)) return ipaddr.IPv4.parse(text);
-  if (ipaddr.IPv6.isValid(text)) return ipaddr.process(text);
+  if (IPV4.test(text)) return ipaddr.IPv4.parse(text);
+  if (text.includes(':') && ipaddr.IPv6.isValid(text) && canonicalIpv6(text) === text) return ipaddr.process(text);
   return undefined;
 }
 
+/**
+ * A CIDR in canonical text (see `parseIp`) with a decimal prefix. Host bits are accepted, as Kubernetes and
+ * Cilium accept them (the block is the network they belong to; `canonicalCidr` gives it).
+ */
 export function parseCidr(text: string): Cidr | undefined {
-  let parsed: [IpAddress, number];
-  if (ipaddr.IPv4.isValidCIDRFourPartDecimal(text)) parsed = ipaddr.IPv4.parseCIDR(text);
-  else if (text.includes(':') && ipaddr.IPv6.isValidCIDR(text)) parsed = ipaddr.IPv6.parseCIDR(text);
-  else return undefined;
-  return { text, network: parsed[0], prefix: parsed[1] };
+  const m = /^([^/]+)\/(0|[1-9][0-9]{0,2})$/.exec(text);
+  if (!m) return undefined;
+  const addr = parseIp(m[1]);
+  const prefix = Number(m[2]);
+  if (!addr || prefix > (m[1].includes(':') ? 128 : 32)) return undefined;
+  return { text, network: m[1].includes(':') ? ipaddr.IPv6.parse(m[1]) : addr, prefix };
+}
+
+const OCTET = '(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])';
+const IPV4 = new RegExp(`^${OCTET}(\\.${OCTET}){3}$`);
+
+function canonicalIpv6(text: string): string {
+  const a = ipaddr.IPv6.parse(text);
+  return a.isIPv4MappedAddress() ? `::ffff:${a.toIPv4Address().toString()}` : a.toRFC5952String();
+}
+
+/**
+ * Why `text` (an address, or a CIDR when it has a `/`) is not read, for messages: the ambiguity of leading
+ * zeros with both readings, the one reading of hex, integer and short forms, the canonical IPv6 text.
+ */
+export function whyNotAddress(text: string): string {
+  const [addr, prefix] = text.split('/', 2);
+  const suffix = prefix === undefined ? '' : `/${prefix}`;
+  if (prefix !== undefined && !/^(0|[1-9][0-9]{0,2})$/.test(prefix)) return `the prefix length "${prefix}" is not a plain decimal number`;
+  if (addr.includes(':')) {
+    if (!ipaddr.IPv6.isValid(addr)) return 'not an IPv6 address';
+    return `not canonical IPv6 text (RFC 5952); write ${canonicalIpv6(addr)}${suffix}`;
+  }
+  const parts = addr.split('.');
+  if (parts.length === 4 && parts.every((p) => /^[0-9]+$/.test(p)) && parts.some((p) => /^0[0-9]/.test(p))) {
+    const decimal = parts.map(Number).join('.');
+    const octal = ipaddr.IPv4.isValid(addr) ? ipaddr.IPv4.parse(addr).toString() : undefined;
+    return `leading zeros are ambiguous (${octal ? `octal ${octal}` : 'octal'} or decimal ${decimal}); write ${decimal}${suffix} if decimal is meant`;
+  }
+  if (ipaddr.IPv4.isValid(addr)) return `not dotted-decimal (inet_aton reads it as ${ipaddr.IPv4.parse(addr).toString()}); write ${ipaddr.IPv4.parse(addr).toString()}${suffix}`;
+  return 'not an IP address';
 }
 
 export function cidrContains(cidr: Cidr, ip: IpAddress): boolean {

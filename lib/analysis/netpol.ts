@@ -5,7 +5,7 @@
  */
 import { Cluster, Workload, get, groupOf, str } from './cluster';
 import { AnalysisInputError, formatLocation } from './errors';
-import { Cidr, cidrContains, cidrCovers, ipBlockContains, parseCidr } from './ip';
+import { Cidr, cidrContains, cidrCovers, ipBlockContains, parseCidr, whyNotAddress } from './ip';
 import type { CompiledPolicy, CompiledRule, Direction, ExternalTarget, NamedPort, Peer, PolicyKind, PortSpec, RawPort, SourcedManifest } from './policy';
 import { MAX_PORT, MIN_PORT, PROTOCOLS, PortMap, PortRange, allPorts, isProtocol, normalizeRanges } from './ports';
 import { Selector, describeRequirement, describeSelector, failedRequirements, isRecord, parseSelector } from './selectors';
@@ -137,12 +137,12 @@ class SelectorPeer {
 function ipBlockPeer(raw: unknown, index: number, cluster: Cluster, where: string): Peer {
   if (!isRecord(raw) || typeof raw.cidr !== 'string') throw new AnalysisInputError(`${where}: needs a cidr string`);
   const cidr = parseCidr(raw.cidr);
-  if (!cidr) throw new AnalysisInputError(`${where}.cidr: ${JSON.stringify(raw.cidr)} is not a valid CIDR`);
+  if (!cidr) throw new AnalysisInputError(`${where}.cidr: ${JSON.stringify(raw.cidr)} is not a valid CIDR: ${whyNotAddress(raw.cidr)}`);
   const exceptRaw = raw.except ?? [];
   if (!Array.isArray(exceptRaw)) throw new AnalysisInputError(`${where}.except: must be a list`);
   const except: Cidr[] = exceptRaw.map((e: unknown, i) => {
     const c = typeof e === 'string' ? parseCidr(e) : undefined;
-    if (!c) throw new AnalysisInputError(`${where}.except[${i}]: ${JSON.stringify(e)} is not a valid CIDR`);
+    if (!c) throw new AnalysisInputError(`${where}.except[${i}]: ${JSON.stringify(e)} is not a valid CIDR${typeof e === 'string' ? `: ${whyNotAddress(e)}` : ''}`);
     // The API server rejects except entries outside the cidr; they would be meaningless here too.
     if (!cidrCovers(cidr, c)) throw new AnalysisInputError(`${where}.except[${i}]: ${c.text} is not inside ${cidr.text}`);
     return c;

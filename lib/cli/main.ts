@@ -10,6 +10,7 @@ import { EXIT_INTERNAL, EXIT_USAGE, isUserError } from './errors';
 import * as explainCommand from './explain';
 import * as importCommand from './import';
 import * as probesCommand from './probes';
+import { internalErrorText } from '../synth/internal-error';
 import type { CliContext } from './context';
 
 type Register = (program: Command, ctx: CliContext) => void;
@@ -52,7 +53,7 @@ export async function runCli(argv: string[], io: CliIo = processIo()): Promise<n
       io.stderr(`bulkhead: ${e.message}\n`);
       return EXIT_USAGE;
     }
-    io.stderr(`bulkhead: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    io.stderr(internalErrorText(e));
     return EXIT_INTERNAL;
   }
 }

@@ -6,6 +6,7 @@
  */
 import { Cluster, GATEWAY_NAMESPACE, Gateway, Listener, Route, RouteBackend, RouteRule, Tenant } from '../model/platform';
 import { FieldPath, SourceLocation, formatLocation } from './diagnostics';
+import { checkListeners } from './listener-rules';
 import { didYouMean, duplicateNames } from './names';
 import { GatewaySpec, PlatformSpec, RouteSpec } from './types';
 
@@ -59,6 +60,7 @@ function gateway(g: GatewaySpec, path: FieldPath, routeTenants: string[], ctx: R
   if (!g.clusters) for (const c of ctx.clusters.filter((x) => x.cni !== 'cilium'))
     ctx.fail(path, `gateway "${g.name}" would exist on cluster "${c.name}", which uses cni: ${c.cni}; bulkhead's gateways use Cilium (class cilium)`, `list the Cilium clusters under clusters:, or use cni: cilium on "${c.name}".`);
   duplicates(g.listeners, [...path, 'listeners'], `listener (in gateway ${g.name})`, ctx);
+  checkListeners(g, path, ctx);
   const listeners: Listener[] = g.listeners.map((l, i) => {
     const lp: FieldPath = [...path, 'listeners', i];
     if (l.protocol === 'HTTPS' && !l.tls) ctx.fail(lp, `HTTPS listener "${l.name}" needs a certificate`, 'add tls: { certificate: <Secret name in the bulkhead-gateways namespace> }.');

@@ -3,7 +3,6 @@
  * resolution of a checked `PlatformSpec` into the model that every later stage reads.
  * All problems are collected and reported together, each with its position.
  */
-import * as ipaddr from 'ipaddr.js';
 import {
   CiliumSettings,
   Cluster,
@@ -30,7 +29,9 @@ import {
 import { probeJobName } from '../model/probes';
 import { Diagnostic, FieldPath, IntentError, SourceLocation, formatLocation, formatPath } from './diagnostics';
 import { SourceMap } from './source';
+import { checkCidr, isStrictlyInside } from './addresses';
 import { canonicalOrder } from './canonical-order';
+import { checkInputRules } from './input-rules';
 import { checkGatewaysAndRoutes } from './check-routes';
 import { ciliumSpecProblems } from '../model/cilium-values-rules';
 import { didYouMean, duplicateNames } from './names';
@@ -78,6 +79,7 @@ class Checker {
       clusters,
     });
     const gitops = this.gitops();
+    checkInputRules(this.spec, { fail: (path, message, hint, key) => this.fail(path, message, hint, key) });
     if (this.problems.length) throw new IntentError(this.problems);
     return canonicalOrder({ name: this.spec.metadata.name, clusters, tenants, flows, egress, guardrails, gateways, routes, overrides, ...(gitops ? { gitops } : {}) });
   }
@@ -313,11 +315,9 @@ class Checker {
     const cidr = this.cidr(e.cidr ?? '', [...path, 'cidr']);
     const except = (e.except ?? []).map((x, i) => this.cidr(x, [...path, 'except', i]));
     if (!cidr || !except.every(isDefined)) return undefined;
-    const outer = ipaddr.parseCIDR(cidr);
     let inside = true;
     (except as string[]).forEach((x, i) => {
-      const inner = ipaddr.parseCIDR(x);
-      if (inner[0].kind() !== outer[0].kind() || !inner[0].match(outer) || inner[1] <= outer[1]) {
+      if (!isStrictlyInside(x, cidr)) {
         inside = false;
         this.fail([...path, 'except', i], `${x} is not inside ${cidr}`, 'every except entry must be a smaller block within cidr (the API server rejects others).');
       }
@@ -337,33 +337,15 @@ class Checker {
       else if (protocols.some((proto) => proto !== 'TCP'))
         this.fail([...path, 'ports', i], `HTTP rules need TCP, but port ${formatPortSelector(p)} of ${formatEndpoint(to)} is ${protocols.filter((x) => x !== 'TCP').join('/')}`, 'move the non-TCP port into a flow of its own without http.');
     });
-    f.http.forEach((rule, i) => {
-      for (const field of ['method', 'path'] as const) {
-        const re = rule[field];
-        if (re === undefined) continue;
-        try {
-          new RegExp(re);
-        } catch {
-          this.fail([...path, 'http', i, field], `"${re}" is not a valid regular expression`, 'Cilium matches method and path as regular expressions (RE2); escape special characters.');
-        }
-      }
-    });
     return f.http.map((r) => ({ ...(r.method ? { method: r.method } : {}), ...(r.path ? { path: r.path } : {}), ...(r.host ? { host: r.host } : {}) }));
   }
 
-  /** Accepts only canonical CIDRs (network address, prefix length) so the policy says what it opens. */
+  /** Accepts only canonical CIDRs (see addresses.ts) so the policy opens what the reviewer read. */
   private cidr(text: string, path: FieldPath): string | undefined {
-    if (!ipaddr.isValidCIDR(text)) {
-      this.fail(path, `"${text}" is not a CIDR`, 'write an address block such as 203.0.113.0/24 or 2001:db8::/32.');
-      return undefined;
-    }
-    const [addr, bits] = ipaddr.parseCIDR(text);
-    const network = (addr.kind() === 'ipv4' ? ipaddr.IPv4.networkAddressFromCIDR(text) : ipaddr.IPv6.networkAddressFromCIDR(text)).toString();
-    if (network !== addr.toString()) {
-      this.fail(path, `"${text}" has host bits set`, `write ${network}/${bits} (the network address of that block).`);
-      return undefined;
-    }
-    return `${network}/${bits}`;
+    const checked = checkCidr(text);
+    if ('ok' in checked) return checked.ok;
+    this.fail(path, checked.problem.message, checked.problem.hint);
+    return undefined;
   }
 
   private guardrails(): Guardrail[] {

@@ -7,6 +7,7 @@ import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
 import { closest } from 'fastest-levenshtein';
 import * as schemaJson from '../../schema/platform.schema.json';
 import { Diagnostic, FieldPath, formatPath } from './diagnostics';
+import { explainPattern } from './schema-hints';
 import { SourceMap } from './source';
 
 export const PLATFORM_SCHEMA: object = (schemaJson as { default?: object }).default ?? schemaJson;
@@ -107,13 +108,16 @@ function describe(e: ErrorObject, path: FieldPath, root: unknown, source: Source
         hint: `add "${name}" to ${field || 'the top level'}.`,
       };
     }
-    case 'type':
+    case 'type': {
+      const type = String(e.params.type);
+      const numeric = (type === 'integer' || type === 'number') && typeof value === 'string' && /^[0-9]+$/.test(value);
       return {
         location: source.locate(path),
         field,
-        message: `must be ${article(String(e.params.type))} (got ${show(value)})`,
-        hint: `write ${field} as ${article(String(e.params.type))}.`,
+        message: `must be ${article(type)} (got ${show(value)})`,
+        hint: numeric ? `remove the quotes: write ${value}.` : field ? `write ${field} as ${article(type)}.` : 'platform.yaml is one mapping (apiVersion, kind, metadata, clusters, tenants, ...), not a list or a single value; start from the example in the bulkhead repository.',
       };
+    }
     case 'const':
       return { location: source.locate(path), field, message: `must be "${e.params.allowedValue}" (got ${show(value)})`, hint: `write ${field}: ${e.params.allowedValue}` };
     case 'enum': {
@@ -138,27 +142,59 @@ function describe(e: ErrorObject, path: FieldPath, root: unknown, source: Source
     }
     case 'pattern':
     case 'maxLength':
-    case 'minLength':
+    case 'minLength': {
+      // A key of an object failing `propertyNames` (ajv reports the key's own error with `propertyName`).
+      const key = (e as { propertyName?: string }).propertyName;
+      if (key !== undefined) return invalidKey(path, key, schema, source);
+      const specific = typeof value === 'string' ? explainPattern(e.schemaPath, value) : undefined;
+      if (specific) return { location: source.locate(path), field, ...specific };
       return {
         location: source.locate(path),
         field,
         message: `${show(value)} is not valid here${e.keyword === 'maxLength' ? ` (${String(value).length} characters, at most ${e.params.limit})` : ''}`,
-        hint: schema.description ?? `match ${JSON.stringify((e.parentSchema as { pattern?: string }).pattern)}.`,
+        hint: schema.description ?? (e.keyword === 'pattern' ? 'see schema/platform.schema.json for the accepted form.' : e.keyword === 'maxLength' ? `shorten it to ${e.params.limit} characters.` : 'write a value.'),
       };
+    }
     case 'propertyNames':
-      return { location: source.locate(path), field, message: `has an invalid key ${show(e.params.propertyName)}`, hint: 'keys must be valid label or variable names.' };
+      return invalidKey(path, String(e.params.propertyName), valueSchemaAt(e), source);
     case 'minItems':
       return { location: source.locate(path), field, message: `needs at least ${e.params.limit} item(s)`, hint: `add an entry to ${field}.` };
-    case 'oneOf':
+    case 'oneOf': {
+      // Branches that only require one field each ("exactly one of cidr, fqdn, entity"): say which were given.
+      const branches = ((e.parentSchema as { oneOf?: Array<{ required?: string[] }> }).oneOf ?? []).map((b) => (b.required?.length === 1 ? b.required[0] : undefined));
+      if (branches.length && branches.every(Boolean) && value && typeof value === 'object') {
+        const given = branches.filter((b) => b! in (value as object)) as string[];
+        return {
+          location: source.locate(given.length > 1 ? [...path, given[1]] : path, { key: given.length > 1 }),
+          field: given.length > 1 ? formatPath([...path, given[1]]) : field,
+          message: given.length ? `has both ${given.join(' and ')}; write exactly one of ${branches.join(', ')}` : `needs one of ${branches.join(', ')}`,
+          hint: schema.description ?? 'use one entry per destination.',
+        };
+      }
       return {
         location: source.locate(path),
         field,
         message: `${show(value)} is not any of the accepted forms`,
         hint: schema.description ?? 'see schema/platform.schema.json for the accepted forms.',
       };
+    }
     default:
       return { location: source.locate(path), field, message: e.message ?? 'is invalid' };
   }
+}
+
+function invalidKey(path: FieldPath, key: string, schema: { description?: string }, source: SourceMap): Diagnostic {
+  return {
+    location: source.locate([...path, key], { key: true }),
+    field: formatPath([...path, key]),
+    message: `has an invalid key ${JSON.stringify(key)}`,
+    hint: schema.description ?? 'keys here must be valid label, variable or cluster names.',
+  };
+}
+
+/** The schema of the object whose keys failed (for its description). */
+function valueSchemaAt(e: ErrorObject): { description?: string } {
+  return (e.parentSchema ?? {}) as { description?: string };
 }
 
 function article(type: string): string {

@@ -3,8 +3,9 @@
  * a user has to change. Only the loader and the checks read this; the model keeps plain
  * `SourceLocation`s.
  */
-import { Document, isMap, isNode, isPair, isScalar, LineCounter, Node, parseDocument } from 'yaml';
+import { Composer, Document, isMap, isNode, isPair, isScalar, LineCounter, Node, Parser, YAMLParseError } from 'yaml';
 import { FieldPath, SourceLocation } from './diagnostics';
+import { YamlProblem, scanTokens } from './yaml-guards';
 
 export class SourceMap {
   constructor(
@@ -13,10 +14,27 @@ export class SourceMap {
     private readonly lines: LineCounter,
   ) {}
 
-  static parse(file: string, text: string): { source: SourceMap; doc: Document.Parsed } {
+  /**
+   * Parses `text` as one YAML document, the way yaml's `parseDocument` does (parser, then composer), with
+   * the nesting depth checked on the parser's tokens in between: the composer recurses, and input deep
+   * enough to overflow the stack is refused before it gets there (`doc` is then undefined).
+   */
+  static parse(file: string, text: string): { source: SourceMap; doc?: Document.Parsed; tooDeep?: YamlProblem; unclosed: ReadonlySet<number> } {
     const lines = new LineCounter();
-    const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
-    return { source: new SourceMap(file, doc, lines), doc };
+    const tokens = [...new Parser(lines.addNewLine).parse(text)];
+    const { tooDeep, unclosed } = scanTokens(tokens);
+    if (tooDeep) return { source: new SourceMap(file, undefined, lines), tooDeep, unclosed };
+    const composer = new Composer({ prettyErrors: false, uniqueKeys: false });
+    let doc: Document.Parsed | undefined;
+    for (const next of composer.compose(tokens, true, text.length)) {
+      if (!doc) doc = next;
+      else {
+        // A second document (after ---) would be ignored silently.
+        doc.errors.push(new YAMLParseError([next.range[0], next.range[1]], 'MULTIPLE_DOCS', 'the file holds more than one YAML document (a second one starts here)'));
+        break;
+      }
+    }
+    return { source: new SourceMap(file, doc, lines), doc, unclosed };
   }
 
   /** A location from a character offset in the file. */

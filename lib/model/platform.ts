@@ -250,13 +250,20 @@ export function endpointResolver(tenants: readonly Tenant[]): (e: Endpoint) => W
   return (e) => (byTenant.get(e.tenant) ?? []).filter((w) => !e.workload || w.name === e.workload);
 }
 
+/**
+ * Whether a guardrail side selects a tenant, by name and by the labels its Namespace carries: the tenant's
+ * own, plus `kubernetes.io/metadata.name`, which the API server sets to the namespace's name.
+ */
 export function selectsTenant(selector: TenantSelector, tenant: Pick<Tenant, 'name' | 'labels'>): boolean {
   if (selector.tenant !== undefined && selector.tenant !== tenant.name) return false;
   for (const [k, v] of Object.entries(selector.labels ?? {})) {
-    if (tenant.labels[k] !== v) return false;
+    const value = k === NAMESPACE_NAME_LABEL ? tenant.name : tenant.labels[k];
+    if (value !== v) return false;
   }
   return true;
 }
+
+const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
 
 export function describeSelector(selector: TenantSelector): string {
   const parts: string[] = [];

@@ -22,13 +22,16 @@ export function constructLocation(path: string): SourceLocation {
   return { file: path, line: 0, column: 0 };
 }
 
-/** Field paths as users read them: `tenants[0].workloads[1].name`. */
+/**
+ * Field paths as users read them: `tenants[0].workloads[1].name`. A key that is not a plain name (a label
+ * key with "/", a cluster name with ".", anything else a user typed) is quoted: `labels["kubernetes.io/x"]`.
+ */
 export type FieldPath = ReadonlyArray<string | number>;
 
 export function formatPath(path: FieldPath): string {
   let out = '';
   for (const part of path) {
-    out += typeof part === 'number' ? `[${part}]` : out ? `.${part}` : part;
+    out += typeof part === 'number' ? `[${part}]` : !/^[A-Za-z_][-A-Za-z0-9_]*$/.test(part) ? `[${JSON.stringify(part)}]` : out ? `.${part}` : part;
   }
   return out;
 }

@@ -1,11 +1,17 @@
 /**
  * `bulkhead synth` and the cdk8s entry point share this: run the pipeline, print a short summary,
  * and turn every known failure into `file:line:column` messages and a non-zero exit, never a stack.
+ * Input and environment problems exit 1; anything else is a bug and says so (exit 70, see internal-error.ts).
  */
 import { IntentError } from '../intent/diagnostics';
+import { OutputError } from '../emit/output-error';
 import { RenderError } from '../emit/render';
+import { internalErrorText } from './internal-error';
 import { VerificationError } from '../verify/verify';
 import { synthesize, SynthOptions } from './pipeline';
+
+/** Exit code for a bug in bulkhead (EX_SOFTWARE), as the CLI uses. */
+export const EXIT_INTERNAL = 70;
 
 export function runSynth(options: SynthOptions, out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr): number {
   try {
@@ -28,6 +34,11 @@ export function runSynth(options: SynthOptions, out: NodeJS.WritableStream = pro
       err.write(`bulkhead: ${e.message}\nbulkhead: synth failed; dist/ was left as it was.\n`);
       return 1;
     }
-    throw e;
+    if (e instanceof OutputError) {
+      err.write(`bulkhead: ${e.message}\nbulkhead: synth failed; dist/ and argocd/ were left as they were.\n`);
+      return 1;
+    }
+    err.write(internalErrorText(e));
+    return EXIT_INTERNAL;
   }
 }

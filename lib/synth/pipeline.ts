@@ -11,7 +11,7 @@ import { FleetApplicationSet } from '../constructs/argocd-fleet';
 import { ClusterPlatform } from '../constructs/cluster-platform';
 import { RenderError, RenderedFile, renderCharts, toYaml } from '../emit/render';
 import { RepoFile, checkGitOps } from '../gitops/checks';
-import { stageOutput, writeFileIn } from '../emit/write';
+import { replaceOutputs, writeFileIn } from '../emit/write';
 import { checkPlatform } from '../intent/check';
 import { loadIntentsFile } from '../intent/load';
 import { ClusterPlatform as ClusterModel, Platform, forCluster } from '../model/platform';
@@ -208,19 +208,14 @@ function deliveryReadme(platform: Platform): string {
   return lines.join('\n');
 }
 
+/** dist/ and argocd/ switched together (see emit/write.ts for the lock, the journal and what a crash leaves). */
 function writeOutputs(outDir: string, clusters: ClusterOutput[], argocdDir: string, delivery: Map<string, string>): void {
-  const dist = stageOutput(outDir);
-  const argocd = stageOutput(argocdDir);
-  try {
-    for (const c of clusters) for (const [file, text] of c.texts) writeFileIn(dist.dir, path.join(c.cluster.cluster.name, file), text);
-    for (const [file, text] of delivery) writeFileIn(argocd.dir, file, text);
-    dist.commit();
-    argocd.commit();
-  } catch (err) {
-    dist.discard();
-    argocd.discard();
-    throw err;
-  }
+  const dist = new Map<string, string>();
+  for (const c of clusters) for (const [file, text] of c.texts) dist.set(path.join(c.cluster.cluster.name, file), text);
+  replaceOutputs([
+    { dir: outDir, files: dist },
+    { dir: argocdDir, files: delivery },
+  ]);
 }
 
 function writeCdk8sCopy(dir: string, clusters: ClusterOutput[]): void {

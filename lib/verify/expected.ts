@@ -51,7 +51,6 @@ export function expectedConnectivity(platform: ClusterPlatform): Expectation {
       const ports = portsOf(flow, d);
       if (!Object.keys(ports).length) continue;
       for (const s of members(flow.from)) {
-        if (s.id === d.id) continue; // a workload to itself is not a pair the analyzer judges
         const key = pairKey(s.id, d.id);
         let pair = pairs.get(key);
         if (pair) {

@@ -5,6 +5,7 @@
  * declared, and no connection across a guardrail.
  */
 import {
+  Connection,
   Connectivity,
   PolicyMapEstimate,
   PortMap,
@@ -79,7 +80,8 @@ export function verifyCluster(platform: ClusterPlatform, rendered: readonly Sour
   for (const id of found) if (!expectation.workloads.has(id)) findings.push({ kind: 'workloads', message: `workload ${id} is rendered but not declared` });
 
   const seen = new Set<string>();
-  for (const c of connectivity.connections) {
+  // A workload's replicas to each other are judged like any pair: open exactly where a flow says so.
+  for (const c of judgedPairs(connectivity)) {
     const key = pairKey(c.from, c.to);
     seen.add(key);
     const want = expectation.pairs.get(key);
@@ -127,6 +129,7 @@ function withoutClusterDns(all: Connectivity): { connectivity: Connectivity; dns
       workloads: all.workloads.filter((w) => !isDns(w.id)),
       connections: all.connections.filter((c) => !isDns(c.from) && !isDns(c.to)),
       external: all.external.filter((x) => !isDns(x.workload)),
+      ...(all.replicas ? { replicas: all.replicas.filter((c) => !isDns(c.from)) } : {}),
     },
     dns: all.connections.filter((c) => isDns(c.from) || isDns(c.to)),
   };
@@ -151,6 +154,10 @@ function checkDns(expectation: Expectation, dns: Connectivity['connections']): F
   for (const c of dns.filter((x) => x.from === CLUSTER_DNS_ID))
     findings.push({ kind: 'dns', message: `${c.from} -> ${c.to}: the cluster's DNS server reaches a workload on ${formatPorts(c.ports)}; no intent allows that` });
   return findings;
+}
+
+function judgedPairs(connectivity: Connectivity): Connection[] {
+  return [...connectivity.connections, ...(connectivity.replicas ?? [])];
 }
 
 export function checkGuardrails(platform: ClusterPlatform, connectivity: Connectivity): GuardrailStatus[] {
@@ -238,7 +245,7 @@ function checkRoutes(platform: ClusterPlatform, found: RouteAnalysis, expectatio
  */
 function checkHttp(connectivity: Connectivity, expectation: Expectation): Finding[] {
   const findings: Finding[] = [];
-  const byPair = new Map(connectivity.connections.map((c) => [pairKey(c.from, c.to), c]));
+  const byPair = new Map(judgedPairs(connectivity).map((c) => [pairKey(c.from, c.to), c]));
   for (const [key, want] of expectation.pairs) {
     const found = new Map<string, string>();
     for (const l7 of byPair.get(key)?.l7 ?? []) {

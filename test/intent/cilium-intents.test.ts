@@ -43,7 +43,7 @@ test('HTTP rules on a port range or a UDP port are errors at the port', () => {
 });
 
 test('an invalid path expression is an error at the path', () => {
-  expectError(replace(exampleText(), 'path: "/records(/.*)?"', 'path: "/records(/.*"'), /records\(/, /is not a valid regular expression/);
+  expectError(replace(exampleText(), 'path: "/records(/.*)?"', 'path: "/records(/.*"'), /records\(/, /is not a regular expression Cilium.s proxy \(Envoy, RE2\) accepts/);
 });
 
 test('egress to a DNS name needs ports; kube-apiserver egress defaults to the API server port of each cluster', () => {

@@ -20,7 +20,8 @@ const replace = (from: string | RegExp, to: string) => (t: string) => {
 };
 
 const cases: BadInput[] = [
-  { name: 'YAML syntax error', edit: replace('  - name: web\n', '  - name: [web\n'), line: /^\s*labels:/, field: '', says: /YAML syntax/ },
+  { name: 'unclosed flow sequence: where it opened, and the field', edit: replace('  - name: web\n', '  - name: [web\n'), line: /name: \[web/, field: 'tenants[0].name', says: /the "\[" opened here \(line \d+\) is not closed with "\]"/ },
+  { name: 'YAML syntax error', edit: replace('  - name: web\n', '  - name: "web\n'), line: /./, field: '', says: /YAML syntax/ },
   { name: 'empty file', edit: () => '', line: /^/, field: '', says: /empty/ },
   { name: 'unknown field with a suggestion', edit: replace('    replicas: 2\n', '    replicaz: 2\n'), line: /replicaz/, field: 'tenants[0].workloads[0].replicaz', says: /unknown field "replicaz"[\s\S]*did you mean "replicas"/ },
   { name: 'wrong type', edit: replace('    replicas: 2\n', '    replicas: two\n'), line: /replicas: two/, field: 'tenants[0].workloads[0].replicas', says: /must be an integer/ },
