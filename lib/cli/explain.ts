@@ -28,10 +28,8 @@ interface ExplainOptions {
 /** Exit status like `kubectl auth can-i`: 0 allowed, 1 denied (2 stays for errors). */
 export const EXIT_DENIED = 1;
 
-export function register(program: Command, ctx: CliContext): void {
-  program
-    .command('explain')
-    .description('explain why a connection is allowed or denied (exit 0 allowed, 1 denied)')
+export function configure(command: Command, ctx: CliContext): void {
+  command
     .requiredOption('--from <id>', 'source workload, namespace/name')
     .requiredOption('--to <id>', 'destination workload, namespace/name')
     .requiredOption('--port <port>', 'destination port number')
