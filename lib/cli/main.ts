@@ -110,6 +110,11 @@ export async function runCli(argv: string[], io: CliIo = processIo()): Promise<n
 
 /** The `bulkhead` executable: the process's arguments in, its exit code out. */
 export function main(): void {
+  // A reader that stops early (`bulkhead synth --stdout | head`) is no error of ours.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw e;
+  });
   void runCli(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
   });
