@@ -11,6 +11,7 @@
  * bin/bulkhead.js, which loads build/ directly (there are no sources to be newer).
  *
  *   node scripts/run.cjs --stamp     write build/.stamp (the last step of `npm run build`)
+ *   node scripts/run.cjs --current   exit 0 when build/ is current, 1 when a source is newer or there is none
  */
 'use strict';
 const fs = require('node:fs');
@@ -53,8 +54,9 @@ if (target === '--stamp') {
   fs.writeFileSync(STAMP, `${new Date().toISOString()}\n`);
   process.exit(0);
 }
+if (target === '--current') process.exit(buildIsCurrent() ? 0 : 1);
 if (!target || !target.endsWith('.ts')) {
-  process.stderr.write('usage: node scripts/run.cjs <file.ts> [args...] | --stamp\n');
+  process.stderr.write('usage: node scripts/run.cjs <file.ts> [args...] | --stamp | --current\n');
   process.exit(2);
 }
 
