@@ -17,6 +17,13 @@ import { smallPlatform } from '../support/fixtures';
 import { treeDigest } from '../support/workspace';
 
 const REPO = 'https://github.com/example/fixture.git';
+/** The platform with shop/api's port moved to 9090: every output of its clusters changes. */
+function apiOn9090(spec: PlatformSpec): PlatformSpec {
+  const copy = JSON.parse(JSON.stringify(spec));
+  copy.tenants[0].workloads[1].ports = [{ name: 'http', port: 9090 }];
+  return copy;
+}
+
 /** Two clusters, delivered by Argo CD. */
 const twoClusters = (extra: Partial<PlatformSpec> = {}) =>
   smallPlatform({ clusters: [{ name: 'dev', provider: 'kind' }, { name: 'stage', provider: 'kind' }], gitops: { repoURL: REPO, revision: 'main' }, ...extra });
@@ -67,9 +74,7 @@ describe('synth --check', () => {
     expect(ok.stdout).toMatch(/^bulkhead: dist\/ and argocd\/ are what platform\.yaml compiles to: \d+ files\n$/);
 
     const before = { dist: treeDigest(path.join(dir, 'dist')), argocd: treeDigest(path.join(dir, 'argocd')) };
-    const spec = smallPlatform();
-    spec.tenants[0].workloads[1].ports = [{ name: 'http', port: 9090 }];
-    fs.writeFileSync(path.join(dir, 'platform.yaml'), stringify(spec));
+    fs.writeFileSync(path.join(dir, 'platform.yaml'), stringify(apiOn9090(smallPlatform())));
     const stale = await bulkhead(dir, ['synth', '--check']);
     expect(stale.code).toBe(1);
     expect(stale.stderr).toMatch(/^bulkhead: dist\/ and argocd\/ are stale: platform\.yaml compiles to other output \(\d+ files differ\); run `npm run synth`/);
@@ -161,9 +166,7 @@ test('--cluster writes and checks only its clusters; everything else in dist/ an
   expect((await bulkhead(dir, ['synth'])).code).toBe(0);
   const digest = () => ({ dist: treeDigest(path.join(dir, 'dist')), argocd: treeDigest(path.join(dir, 'argocd')) });
   const before = digest();
-  const spec = twoClusters();
-  spec.tenants[0].workloads[1].ports = [{ name: 'http', port: 9090 }];
-  fs.writeFileSync(path.join(dir, 'platform.yaml'), stringify(spec));
+  fs.writeFileSync(path.join(dir, 'platform.yaml'), stringify(apiOn9090(twoClusters())));
 
   expect((await bulkhead(dir, ['synth', '--check', '--cluster', 'dev'])).code).toBe(1);
   expect((await bulkhead(dir, ['synth', '--cluster', 'dev'])).code).toBe(0);
