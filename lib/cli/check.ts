@@ -5,8 +5,7 @@
  */
 import { Command, Option } from 'commander';
 import { checkIntents } from '../synth/cli';
-import type { CliContext } from './context';
-import { streams } from './synth';
+import { CliContext, streams } from './context';
 
 export function configure(command: Command, ctx: CliContext): void {
   command

@@ -41,3 +41,9 @@ export function processIo(): CliIo {
     color: colorWanted(process.env, process.stdout.isTTY === true),
   };
 }
+
+/** The io as the two streams lib/synth's functions write to (so that tests capture what they print). */
+export function streams(ctx: CliContext): [NodeJS.WritableStream, NodeJS.WritableStream] {
+  const stream = (write: (s: string) => void) => ({ write: (s: string) => (write(s), true) }) as unknown as NodeJS.WritableStream;
+  return [stream(ctx.io.stdout), stream(ctx.io.stderr)];
+}

@@ -10,7 +10,7 @@
  */
 import { Command, Option } from 'commander';
 import { checkOutputs, printManifests, runSynth } from '../synth/cli';
-import type { CliContext } from './context';
+import { CliContext, streams } from './context';
 
 interface SynthCliOptions {
   intents: string;
@@ -23,12 +23,6 @@ interface SynthCliOptions {
 }
 
 const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
-
-/** The output streams of the synth functions, on the CLI's io (so that tests capture them). */
-export function streams(ctx: CliContext): [NodeJS.WritableStream, NodeJS.WritableStream] {
-  const stream = (write: (s: string) => void) => ({ write: (s: string) => (write(s), true) }) as unknown as NodeJS.WritableStream;
-  return [stream(ctx.io.stdout), stream(ctx.io.stderr)];
-}
 
 export function configure(command: Command, ctx: CliContext): void {
   command

@@ -3,7 +3,7 @@
  * ApplicationSets under `argocd/` against the files under `dist/`. A pure library, independent of the code
  * that writes either (it reads files as text and shares nothing with lib/constructs), so it can check them.
  *
- *   checkGitOps(files: readonly RepoFile[], options: { repoURL: string }): GitOpsProblem[]
+ *   checkGitOps(files: readonly RepoFile[], options: { repoURL: string; distDir?: string; argocdDir?: string }): GitOpsProblem[]
  *   projectPermits(project: AppProject manifest, target: { group, kind, namespace?, name?, server?, destinationName? })
  *     -> { allowed: boolean; reason: string }
  *   syncedPaths(source, paths): the repository paths a directory source reads, as Argo CD selects them
