@@ -1,10 +1,7 @@
-// The cdk8s app: `npm run synth` and `npx cdk8s synth` both run this. It compiles platform.yaml
-// (or the file in BULKHEAD_INTENTS) into dist/, verified; see lib/synth/pipeline.ts for the phases.
-// TypeScript users can build the same constructs themselves: see lib/constructs/ and the README.
-import { runSynth } from './lib/synth/cli';
+// The cdk8s app: `npm run synth` and `npx cdk8s synth` both run this. It is `bulkhead synth` on
+// platform.yaml (or the file in BULKHEAD_INTENTS): dist/ and argocd/, verified; `npm run synth -- --help`
+// lists its flags. See lib/synth/pipeline.ts for the phases, and lib/constructs/ and the README for
+// building the same constructs in TypeScript.
+import { synthApp } from './lib/cli/app';
 
-process.exitCode = runSynth({
-  intents: process.env.BULKHEAD_INTENTS ?? 'platform.yaml',
-  outDir: process.env.BULKHEAD_OUT ?? 'dist',
-  cdk8sOutDir: process.env.CDK8S_OUTDIR,
-});
+synthApp({ intents: 'platform.yaml' });

@@ -13,15 +13,48 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { parseArgs } from 'node:util';
 import { stringify } from 'yaml';
 import { PhaseTimer, synthesize } from '../lib/synth/pipeline';
 import { PlatformSize, SIZES, generatePlatform } from './generate';
 
-const arg = (name: string) => process.argv.includes(`--${name}`);
-const value = (name: string, fallback: string) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : fallback;
-};
+const USAGE = `usage: npm run bench -- [--size S|M|L|XL] [--double] [--no-cdk8s]
+  --size      the synthetic platform's size (default M)
+  --double    also 2x the workloads at the same flows per workload
+  --no-cdk8s  skip the (slow) plain cdk8s baseline
+`;
+
+/** The command line, strictly: an unknown flag or a bad size is a usage error (exit 2), never a run of the default. */
+function options(argv: string[]): { size: string; double: boolean; cdk8s: boolean; writePlatform?: [string, string] } {
+  const usage = (message: string): never => {
+    process.stderr.write(`bench: ${message}\n${USAGE}`);
+    process.exit(2);
+  };
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      options: { size: { type: 'string' }, double: { type: 'boolean' }, 'no-cdk8s': { type: 'boolean' }, help: { type: 'boolean', short: 'h' }, 'write-platform': { type: 'boolean' } },
+      allowPositionals: true,
+      strict: true,
+    });
+  } catch (e) {
+    const message = (e as Error).message.split('\n')[0];
+    return usage(/^Unknown option '([^']+)'/.exec(message)?.[1] ? `unknown option ${/^Unknown option '([^']+)'/.exec(message)![1]}` : message);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    process.stdout.write(USAGE);
+    process.exit(0);
+  }
+  // Internal: the child process that writes a platform file (see run()).
+  if (values['write-platform']) return { size: '', double: false, cdk8s: false, writePlatform: [positionals[0], positionals[1]] };
+  if (positionals.length) usage(`unexpected argument ${positionals[0]}`);
+  const size = (values.size ?? 'M').toUpperCase();
+  if (!SIZES[size]) usage(`--size must be one of ${Object.keys(SIZES).join(', ')} (got ${values.size})`);
+  return { size, double: values.double ?? false, cdk8s: !values['no-cdk8s'] };
+}
+const opts = options(process.argv.slice(2));
 const peakMb = () => Math.round(process.resourceUsage().maxRSS / 1024);
 const secs = (ms: number) => (ms / 1000).toFixed(2).padStart(7);
 
@@ -56,7 +89,7 @@ function run(label: string, size: PlatformSize): void {
   const floor = performance.now() - start;
   console.log(`baseline yaml.stringify  ${secs(floor)}`);
   let cdk8s: number | undefined;
-  if (!arg('no-cdk8s')) {
+  if (opts.cdk8s) {
     start = performance.now();
     const app = new App({ outdir: path.join(dir, 'cdk8s') });
     const charts = new Map<string, Chart>();
@@ -74,14 +107,13 @@ function run(label: string, size: PlatformSize): void {
   fs.rmSync(dir, { recursive: true, force: true });
 }
 
-if (arg('write-platform')) {
-  const i = process.argv.indexOf('--write-platform');
-  fs.writeFileSync(process.argv[i + 1], stringify(generatePlatform(JSON.parse(process.argv[i + 2]) as PlatformSize), { lineWidth: 0 }));
+if (opts.writePlatform) {
+  const [file, size] = opts.writePlatform;
+  fs.writeFileSync(file, stringify(generatePlatform(JSON.parse(size) as PlatformSize), { lineWidth: 0 }));
   process.exit(0);
 }
 
-const name = value('size', 'M').toUpperCase();
+const name = opts.size;
 const size = SIZES[name];
-if (!size) throw new Error(`--size must be one of ${Object.keys(SIZES).join(', ')}`);
 run(name, size);
-if (arg('double')) run(`${name} x2 workloads`, { tenants: size.tenants * 2, workloads: size.workloads * 2, flows: size.flows * 2 });
+if (opts.double) run(`${name} x2 workloads`, { tenants: size.tenants * 2, workloads: size.workloads * 2, flows: size.flows * 2 });

@@ -7,14 +7,17 @@ import type { Cluster, Workload } from './cluster';
 import { mergeHttp, resolve } from './engine';
 import { AnalysisInputError, formatLocation } from './errors';
 import { buildInventory } from './inventory';
+import { describeDestination, explainExternalEgress, parseDestination } from './explain-external';
 import type { SourcedObject } from './load';
 import type { CompiledPolicy, CompiledRule, Direction, HttpRule, Peer, PolicyRef } from './policy';
 import { MAX_PORT, MIN_PORT, Protocol, formatPorts, isProtocol, portsContain } from './ports';
 
 export interface ExplainQuery {
   from: string;
+  /** A workload (`namespace/name`); `explainConnection` also takes an address, `fqdn:NAME` or `entity:NAME`. */
   to: string;
-  port: number;
+  /** A number, or the name of a port the destination workload declares (for the protocol). */
+  port: number | string;
   /** Default TCP. */
   protocol?: Protocol;
 }
@@ -71,19 +74,55 @@ export interface Explanation {
   ingress: SideExplanation;
 }
 
+/** To an outside destination (`to` as given: an address, `fqdn:NAME`, `entity:NAME`): only the source's egress decides. */
+export interface ExternalExplanation extends Omit<Explanation, 'ingress'> {
+  readonly ingress?: undefined;
+}
+
 export function explain(objects: readonly SourcedObject[], query: ExplainQuery): Explanation {
-  const protocol = query.protocol ?? 'TCP';
-  if (!isProtocol(protocol)) throw new AnalysisInputError(`protocol must be TCP, UDP or SCTP (got ${JSON.stringify(protocol)})`);
-  if (!Number.isInteger(query.port) || query.port < MIN_PORT || query.port > MAX_PORT) {
-    throw new AnalysisInputError(`port must be an integer from 1 to 65535 (got ${query.port})`);
-  }
+  const protocol = checkedProtocol(query.protocol);
   const { cluster, policies } = buildInventory(objects);
   const from = findWorkload(cluster, query.from, 'from');
   const to = findWorkload(cluster, query.to, 'to');
+  const port = typeof query.port === 'string' ? namedPort(to, query.port, protocol) : checkedPort(query.port);
   // from === to asks about a workload's replicas reaching each other, which policies govern like any peer.
-  const egress = explainSide(policies, 'egress', from, to, to, query.port, protocol);
-  const ingress = explainSide(policies, 'ingress', to, from, to, query.port, protocol);
-  return { from: from.id, to: to.id, port: query.port, protocol, allowed: egress.allowed && ingress.allowed, egress, ingress };
+  const egress = explainSide(policies, 'egress', from, to, to, port, protocol);
+  const ingress = explainSide(policies, 'ingress', to, from, to, port, protocol);
+  return { from: from.id, to: to.id, port, protocol, allowed: egress.allowed && ingress.allowed, egress, ingress };
+}
+
+/** `explain`, or, when `to` is an address, `fqdn:NAME` or `entity:NAME`, the source's egress to it (explain-external.ts). */
+export function explainConnection(objects: readonly SourcedObject[], query: ExplainQuery): Explanation | ExternalExplanation {
+  const dest = parseDestination(query.to);
+  if (!dest) return explain(objects, query);
+  const protocol = checkedProtocol(query.protocol);
+  if (typeof query.port === 'string')
+    throw new AnalysisInputError(`port ${JSON.stringify(query.port)} is a name, and ${query.to} is outside the cluster: named ports resolve on a destination workload; give the number`);
+  const port = checkedPort(query.port);
+  const { cluster, policies } = buildInventory(objects);
+  const from = findWorkload(cluster, query.from, 'from');
+  const egress = explainExternalEgress(policies, from, dest, port, protocol);
+  return { from: from.id, to: describeDestination(dest), port, protocol, allowed: egress.allowed, egress };
+}
+
+function checkedProtocol(protocol: string | undefined): Protocol {
+  const p = protocol ?? 'TCP';
+  if (!isProtocol(p)) throw new AnalysisInputError(`protocol must be TCP, UDP or SCTP (got ${JSON.stringify(p)})`);
+  return p;
+}
+
+function checkedPort(port: number): number {
+  if (!Number.isInteger(port) || port < MIN_PORT || port > MAX_PORT) throw new AnalysisInputError(`port must be an integer from 1 to 65535 (got ${port})`);
+  return port;
+}
+
+/** The number of the port `dest` declares with this name and protocol. */
+function namedPort(dest: Workload, name: string, protocol: Protocol): number {
+  const hits = [...new Set(dest.ports.filter((p) => p.name === name && p.protocol === protocol).map((p) => p.port))];
+  if (hits.length === 1) return hits[0];
+  const declared = dest.ports.filter((p) => p.name).map((p) => `${p.name} (${p.protocol} ${p.port})`);
+  if (hits.length > 1) throw new AnalysisInputError(`${dest.id} declares port ${name}/${protocol} more than once (${hits.join(', ')}); give the number`);
+  throw new AnalysisInputError(`${dest.id} declares no ${protocol} port named ${JSON.stringify(name)}${declared.length ? ` (named ports: ${declared.join(', ')})` : ' (it names no port)'}`);
 }
 
 function explainSide(
@@ -198,10 +237,11 @@ export interface RenderStyle {
 
 const PLAIN: RenderStyle = { good: (s) => s, bad: (s) => s, dim: (s) => s };
 
-export function renderExplanation(e: Explanation, style: RenderStyle = PLAIN): string {
+export function renderExplanation(e: Explanation | ExternalExplanation, style: RenderStyle = PLAIN): string {
   const verdict = e.allowed ? style.good('ALLOWED') : style.bad('DENIED');
   const lines = [`${verdict}: ${e.from} -> ${e.to} ${e.protocol} ${e.port}`];
-  for (const side of [e.egress, e.ingress]) {
+  if (!e.ingress) lines.push(style.dim(`  (${e.to} is outside the cluster: only the egress of ${e.from} decides)`));
+  for (const side of e.ingress ? [e.egress, e.ingress] : [e.egress]) {
     const label = `${side.direction} of ${side.workload}`;
     if (side.deniedBy.length > 0) {
       // A deny wins over every allow: say so first.

@@ -6,10 +6,8 @@ import type { CliContext } from './context';
 const FORMATS = ['txt', 'json', 'md'] as const;
 type Format = (typeof FORMATS)[number];
 
-export function register(program: Command, ctx: CliContext): void {
-  program
-    .command('connectivity')
-    .description('list the connections NetworkPolicies allow between workloads (and to/from outside addresses)')
+export function configure(command: Command, ctx: CliContext): void {
+  command
     .addOption(new Option('--format <format>', 'output format').choices(FORMATS).default('txt'))
     .option('--include-hooks', 'also analyze Argo CD and Helm hooks (such as the connectivity probe Jobs), which run only around a sync')
     .argument('<paths...>', 'manifest files or directories (.yaml, .yml, .json)')

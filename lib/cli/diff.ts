@@ -7,11 +7,9 @@
  */
 import { Command, Option } from 'commander';
 import * as path from 'node:path';
-import { CompileOutput, DiffInputError, FAIL_ON, FailOn, describe, diffSnapshots, fails, readSnapshot, toJson, toMarkdown, toText } from '../diff';
-import { IntentError } from '../intent/diagnostics';
-import { RenderError } from '../emit/render';
-import { compilePlatform } from '../synth/pipeline';
-import { VerificationError } from '../verify/verify';
+import { CompileOutput, DiffInputError, FAIL_ON, FailOn, Snapshot, describe, diffSnapshots, fails, gitContext, readSnapshot, toJson, toMarkdown, toText } from '../diff';
+import { compileInMemory, inMemoryCompiler } from '../synth/in-memory';
+import { repoLayout } from '../synth/layout';
 import type { CliContext } from './context';
 import { EXIT_USAGE, UsageError } from './errors';
 
@@ -31,27 +29,24 @@ interface DiffOptions {
   intents: string;
 }
 
-/**
- * The head's platform compiled in memory, as synth would write it (dist/<cluster>/..., argocd/...): lib/diff
- * compares it with the committed output without importing the compiler itself (it stays free of cdk8s).
- */
-export const compileInMemory: CompileOutput = (platform) => {
-  try {
-    const result = compilePlatform(platform, { dryRun: true });
-    const files = new Map<string, string>();
-    for (const c of result.clusters) for (const [file, text] of c.texts) files.set(`dist/${c.cluster.cluster.name}/${file}`, text);
-    for (const [file, text] of result.delivery) files.set(`argocd/${file}`, text);
-    return { files };
-  } catch (e) {
-    if (e instanceof IntentError || e instanceof RenderError || e instanceof VerificationError) return { error: e.message.split('\n')[0] };
-    throw e;
-  }
-};
+/** Re-exported for the diff tests, which compile heads the way the command does. */
+export { compileInMemory };
 
-export function register(program: Command, ctx: CliContext): void {
-  program
-    .command('diff')
-    .description('compare two bulkhead outputs, risk first: guardrails, connections opened and closed, gateways, resources, policy cost')
+/**
+ * The compiler for the head: Application paths as synth renders them in the head's repository (dist/ and
+ * argocd/ under the project's directory there, which is not the root in a monorepo).
+ */
+function headCompiler(head: Snapshot): CompileOutput {
+  if (head.kind === 'git') {
+    const prefix = gitContext(process.cwd())?.prefix ?? '';
+    return prefix ? inMemoryCompiler({ layout: { dist: `${prefix}dist`, argocd: `${prefix}argocd` } }) : compileInMemory;
+  }
+  const dir = head.dir!;
+  return inMemoryCompiler({ layout: repoLayout(path.join(dir, 'dist'), path.join(dir, 'argocd'), dir) });
+}
+
+export function configure(command: Command, ctx: CliContext): void {
+  command
     .requiredOption('--base <ref|dir>', 'a git ref of the repository around the current directory, or a directory holding dist/ (and argocd/, platform.yaml)')
     .option('--head <ref|dir>', 'the same; default: the current directory (the working tree)', '.')
     .addOption(new Option('--format <format>', 'output format').choices(FORMATS).default('txt'))
@@ -71,7 +66,7 @@ export function register(program: Command, ctx: CliContext): void {
         const head = readSnapshot(opts.head, cwd, opts.intents);
         if (![...head.files.keys()].some((f) => f.startsWith('dist/')))
           throw new UsageError(`the head (${describe(head)}) has no dist/: run \`npm run synth\` there first, or pass --head`);
-        const report = diffSnapshots(base, head, { compile: compileInMemory });
+        const report = diffSnapshots(base, head, { compile: headCompiler(head) });
         const sides = { base: describe(base), head: describe(head) };
         const c = ctx.colors;
         const text =

@@ -1,5 +1,5 @@
 /** Errors the CLI reports as `bulkhead: <message>` with exit code 2 (bad usage or bad input), no stack. */
-import { AnalysisInputError } from '../analysis';
+import type { AnalysisInputError } from '../analysis';
 
 export class UsageError extends Error {
   constructor(message: string) {
@@ -12,5 +12,9 @@ export const EXIT_USAGE = 2;
 export const EXIT_INTERNAL = 70;
 
 export function isUserError(e: unknown): e is Error {
-  return e instanceof UsageError || e instanceof AnalysisInputError;
+  if (e instanceof UsageError) return true;
+  // Only on this error path is the analyzer worth loading (`bulkhead --help` must stay cheap).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const analysis = require('../analysis') as { AnalysisInputError: typeof AnalysisInputError };
+  return e instanceof analysis.AnalysisInputError;
 }

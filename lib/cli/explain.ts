@@ -1,6 +1,10 @@
-/** `bulkhead explain --from ns/a --to ns/b --port N [--protocol TCP] PATH...`: why a connection is (not) allowed. */
+/**
+ * `bulkhead explain --from ns/a --to DEST --port PORT [--protocol TCP] PATH...`: why a connection is (not)
+ * allowed. DEST is a workload (ns/name), an address, `fqdn:NAME` or `entity:NAME` (kube-apiserver, world,
+ * ...); PORT a number, or a port name the destination workload declares.
+ */
 import { Command, Option } from 'commander';
-import { explain, loadManifestPaths, renderExplanation, withoutDeploymentHooks } from '../analysis';
+import { explainConnection, loadManifestPaths, renderExplanation, withoutDeploymentHooks } from '../analysis';
 import type { Protocol } from '../analysis';
 import type { CliContext } from './context';
 import { UsageError } from './errors';
@@ -28,33 +32,33 @@ interface ExplainOptions {
 /** Exit status like `kubectl auth can-i`: 0 allowed, 1 denied (2 stays for errors). */
 export const EXIT_DENIED = 1;
 
-export function register(program: Command, ctx: CliContext): void {
-  program
-    .command('explain')
-    .description('explain why a connection is allowed or denied (exit 0 allowed, 1 denied)')
+export function configure(command: Command, ctx: CliContext): void {
+  command
     .requiredOption('--from <id>', 'source workload, namespace/name')
-    .requiredOption('--to <id>', 'destination workload, namespace/name')
-    .requiredOption('--port <port>', 'destination port number')
+    .requiredOption('--to <dest>', 'destination: a workload (namespace/name), an address (203.0.113.7), fqdn:NAME or entity:NAME (e.g. entity:kube-apiserver)')
+    .requiredOption('--port <port>', 'destination port: a number, or the name of a port the destination workload declares')
     .addOption(new Option('--protocol <protocol>', 'TCP, UDP or SCTP').default('TCP'))
     .option('--intents <file>', 'for manifests bulkhead rendered: the platform.yaml whose flow to name (default: ./platform.yaml if present)')
     .option('--include-hooks', 'also read Argo CD and Helm hooks (such as the connectivity probe Jobs), which run only around a sync')
     .argument('<paths...>', 'manifest files or directories (.yaml, .yml, .json)')
     .action((paths: string[], opts: ExplainOptions) => {
-      const port = Number(opts.port);
-      if (!/^\d+$/.test(opts.port) || port < 1 || port > 65535) throw new UsageError(`--port must be a number from 1 to 65535 (got ${opts.port})`);
+      const numbered = /^\d+$/.test(opts.port);
+      const port = numbered ? Number(opts.port) : opts.port;
+      if ((numbered && (Number(port) < 1 || Number(port) > 65535)) || (!numbered && !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(opts.port)))
+        throw new UsageError(`--port must be a number from 1 to 65535 or a port name (got ${opts.port})`);
       const protocol = opts.protocol.toUpperCase();
       if (protocol !== 'TCP' && protocol !== 'UDP' && protocol !== 'SCTP') {
         throw new UsageError(`--protocol must be TCP, UDP or SCTP (got ${opts.protocol})`);
       }
       const loaded = loadManifestPaths(paths);
       const objects = opts.includeHooks ? loaded : withoutDeploymentHooks(loaded);
-      const result = explain(objects, { from: opts.from, to: opts.to, port, protocol: protocol as Protocol });
+      const result = explainConnection(objects, { from: opts.from, to: opts.to, port, protocol: protocol as Protocol });
       const c = ctx.colors;
       ctx.io.stdout(`${renderExplanation(result, { good: c.green, bad: c.red, dim: c.dim })}\n`);
       const intents = opts.intents ?? (fs.existsSync('platform.yaml') ? 'platform.yaml' : undefined);
-      if (result.allowed && intents && objects.some(renderedByBulkhead)) {
+      if (result.allowed && result.ingress && intents && objects.some(renderedByBulkhead)) {
         const loaded = loadIntentsFile(intents);
-        const flows = flowsBehind(checkPlatform(loaded.spec, loaded.source), opts.from, opts.to, port, protocol as Protocol);
+        const flows = flowsBehind(checkPlatform(loaded.spec, loaded.source), result.from, result.to, result.port, protocol as Protocol);
         ctx.io.stdout(
           flows.length
             ? flows.map((f) => `intent: flow ${describeFlow(f)} at ${formatLocation(f.origin)}\n`).join('')

@@ -23,10 +23,8 @@ interface ImportCliOptions {
   out?: string;
 }
 
-export function register(program: Command, ctx: CliContext): void {
-  program
-    .command('import')
-    .description('write platform.yaml from existing manifests, and prove it compiles to the same connectivity')
+export function configure(command: Command, ctx: CliContext): void {
+  command
     .option('--name <name>', 'metadata.name of the platform', DEFAULT_NAME)
     .option('--cluster <name>', 'name of the cluster entry', DEFAULT_NAME)
     .option('--out <file>', 'write platform.yaml there instead of standard output')

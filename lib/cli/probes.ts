@@ -23,10 +23,8 @@ interface ProbesOptions {
   intents: string;
 }
 
-export function register(program: Command, ctx: CliContext): void {
-  program
-    .command('probes')
-    .description("print a cluster's connectivity probes: what the probe Jobs try after each sync, and what they must find")
+export function configure(command: Command, ctx: CliContext): void {
+  command
     .requiredOption('--cluster <name>', 'the cluster, as named in platform.yaml')
     .addOption(new Option('--format <format>', 'output format').choices(FORMATS).default('txt'))
     .option('--intents <file>', 'the intents file', 'platform.yaml')

@@ -19,6 +19,8 @@ import { PlatformChart } from './platform-chart';
 export interface FleetApplicationSetProps {
   readonly platform: string;
   readonly gitops: GitOps;
+  /** argocd/ relative to the repository root. @default 'argocd' */
+  readonly argocdPath?: string;
 }
 
 export class FleetApplicationSet extends PlatformChart {
@@ -49,7 +51,7 @@ export class FleetApplicationSet extends PlatformChart {
           metadata: { name: '{{.name}}-root', namespace: ARGOCD_NAMESPACE },
           spec: {
             project,
-            source: { repoURL: gitops.repoURL, targetRevision: gitops.revision, path: 'argocd/{{.name}}', directory: { recurse: true } },
+            source: { repoURL: gitops.repoURL, targetRevision: gitops.revision, path: `${props.argocdPath ?? 'argocd'}/{{.name}}`, directory: { recurse: true } },
             destination: { server: IN_CLUSTER, namespace: ARGOCD_NAMESPACE },
             syncPolicy: { automated: { prune: true, selfHeal: true }, retry: { limit: 5, backoff: { duration: '10s', factor: 2, maxDuration: '3m' } } },
           },

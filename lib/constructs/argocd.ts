@@ -71,6 +71,10 @@ export interface ClusterDeliveryProps {
   readonly gitops: GitOps;
   /** The cluster's rendered dist/ files (paths relative to dist/<cluster>/). */
   readonly files: readonly RenderedFile[];
+  /** dist/ relative to the repository root: the Applications sync `<distPath>/<cluster>/...`. @default 'dist' */
+  readonly distPath?: string;
+  /** argocd/ relative to the repository root: the root Application syncs `<argocdPath>/<cluster>`. @default 'argocd' */
+  readonly argocdPath?: string;
 }
 
 export class ClusterDelivery extends Construct {
@@ -78,6 +82,7 @@ export class ClusterDelivery extends Construct {
     super(scope, id);
     const { platform: p, gitops } = props;
     const c = p.cluster.name;
+    const dist = `${props.distPath ?? 'dist'}/${c}`;
     const destination = (namespace?: string) => ({
       ...(gitops.fleet ? { name: c } : { server: IN_CLUSTER }),
       ...(namespace ? { namespace } : {}),
@@ -108,7 +113,7 @@ export class ClusterDelivery extends Construct {
       });
       application(root, 'root', 0, {
         project: 'gitops',
-        source: repo(`argocd/${c}`, { directory: { recurse: true } }),
+        source: repo(`${props.argocdPath ?? 'argocd'}/${c}`, { directory: { recurse: true } }),
         destination: { server: IN_CLUSTER, namespace: ARGOCD_NAMESPACE },
         syncPolicy: automated(true, true),
       });
@@ -135,7 +140,7 @@ export class ClusterDelivery extends Construct {
       application(apps, 'cilium', WAVE.cni, {
         project: 'cni',
         sources: [
-          { repoUrl: CILIUM_CHART_REPO, chart: 'cilium', targetRevision: p.cluster.cilium!.version, helm: { releaseName: 'cilium', valueFiles: [`$values/dist/${c}/${CILIUM_VALUES_PATH}`] } },
+          { repoUrl: CILIUM_CHART_REPO, chart: 'cilium', targetRevision: p.cluster.cilium!.version, helm: { releaseName: 'cilium', valueFiles: [`$values/${dist}/${CILIUM_VALUES_PATH}`] } },
           { repoUrl: gitops.repoURL, targetRevision: gitops.revision, ref: 'values' },
         ],
         destination: destination('kube-system'),
@@ -153,7 +158,7 @@ export class ClusterDelivery extends Construct {
     });
     application(apps, 'platform', WAVE.platform, {
       project: 'platform',
-      source: repo(`dist/${c}/platform`, { directory: { recurse: false } }),
+      source: repo(`${dist}/platform`, { directory: { recurse: false } }),
       // Argo CD checks the destination namespace against the project even for cluster-scoped objects.
       destination: destination(GATEWAY_NAMESPACE),
       syncPolicy: { ...automated(true, true), syncOptions: syncOptions(platformFiles) },
@@ -171,7 +176,7 @@ export class ClusterDelivery extends Construct {
       });
       application(apps, `tenant-${t.name}`, WAVE.tenants, {
         project: `tenant-${t.name}`,
-        source: repo(`dist/${c}/tenants`, { directory: { recurse: false, include: `${t.name}.yaml` } }),
+        source: repo(`${dist}/tenants`, { directory: { recurse: false, include: `${t.name}.yaml` } }),
         destination: destination(t.name),
         syncPolicy: { ...automated(true, true), syncOptions: syncOptions(files) },
       });
@@ -190,7 +195,7 @@ export class ClusterDelivery extends Construct {
       });
       application(apps, 'probes', WAVE.probes, {
         project: 'probes',
-        source: repo(`dist/${c}/probes`, { directory: { recurse: false } }),
+        source: repo(`${dist}/probes`, { directory: { recurse: false } }),
         // Every object names its namespace; the destination must still be one the project permits.
         destination: destination(probeTenants[0]),
         syncPolicy: { ...automated(true, true), syncOptions: ['CreateNamespace=false'] },

@@ -3,7 +3,7 @@
  * ApplicationSets under `argocd/` against the files under `dist/`. A pure library, independent of the code
  * that writes either (it reads files as text and shares nothing with lib/constructs), so it can check them.
  *
- *   checkGitOps(files: readonly RepoFile[], options: { repoURL: string }): GitOpsProblem[]
+ *   checkGitOps(files: readonly RepoFile[], options: { repoURL: string; distDir?: string; argocdDir?: string }): GitOpsProblem[]
  *   projectPermits(project: AppProject manifest, target: { group, kind, namespace?, name?, server?, destinationName? })
  *     -> { allowed: boolean; reason: string }
  *   syncedPaths(source, paths): the repository paths a directory source reads, as Argo CD selects them
@@ -69,6 +69,10 @@ export interface GitOpsProblem {
 export interface GitOpsOptions {
   /** The URL Applications use for this repository. */
   repoURL: string;
+  /** Where dist/ is, relative to the repository root. @default 'dist' */
+  distDir?: string;
+  /** Where argocd/ is, relative to the repository root (one Argo CD instance per directory in it). @default 'argocd' */
+  argocdDir?: string;
 }
 
 /** Client-side apply keeps the whole object in an annotation; annotations may total 256 KiB. */
@@ -140,6 +144,9 @@ export function checkGitOps(files: readonly RepoFile[], options: GitOpsOptions):
   const problems: GitOpsProblem[] = [];
   const report = (check: GitOpsCheck, message: string) => problems.push({ check, message });
   const repo = normalizeGitURL(options.repoURL);
+  const distDir = `${normalizePath(options.distDir ?? 'dist')}/`;
+  const argocdDir = `${normalizePath(options.argocdDir ?? 'argocd')}/`;
+  const instanceOf = (file: string) => (file.startsWith(argocdDir) && file.slice(argocdDir.length).includes('/') ? file.slice(argocdDir.length).split('/')[0] : '');
   const byPath = new Map(files.map((f) => [normalizePath(f.path), f]));
   const paths = [...byPath.keys()].sort();
   const dirs = directories(paths);
@@ -156,15 +163,15 @@ export function checkGitOps(files: readonly RepoFile[], options: GitOpsOptions):
   const apps: App[] = [];
   const projects: Array<{ file: string; instance: string; obj: Json }> = [];
   const unexpanded: string[] = [];
-  for (const p of paths.filter((x) => x.startsWith('argocd/') && OBJECT_FILE.test(x))) {
+  for (const p of paths.filter((x) => x.startsWith(argocdDir) && OBJECT_FILE.test(x))) {
     for (const doc of parsed(p).docs) {
       if (!isObject(doc) || doc.apiVersion !== 'argoproj.io/v1alpha1') continue;
-      if (doc.kind === 'Application') apps.push(toApp(doc, p, `Application ${metaName(doc)} (${p})`));
+      if (doc.kind === 'Application') apps.push(toApp(doc, p, instanceOf(p), `Application ${metaName(doc)} (${p})`));
       else if (doc.kind === 'AppProject') projects.push({ file: p, instance: instanceOf(p), obj: doc });
       else if (doc.kind === 'ApplicationSet') {
         const set = expandApplicationSet(doc);
         if (typeof set === 'string') unexpanded.push(`ApplicationSet ${metaName(doc)} (${p}) is not expanded here: ${set}`);
-        else for (const a of set) apps.push(toApp(a, p, `Application ${metaName(a)} (from ApplicationSet ${metaName(doc)}, ${p})`));
+        else for (const a of set) apps.push(toApp(a, p, instanceOf(p), `Application ${metaName(a)} (from ApplicationSet ${metaName(doc)}, ${p})`));
       }
     }
   }
@@ -209,7 +216,7 @@ export function checkGitOps(files: readonly RepoFile[], options: GitOpsOptions):
 
   // Ownership: objects under dist/ synced by no Application.
   const owned = new Set(occurrences.map((o) => `${o.file}#${o.index}`));
-  for (const p of paths.filter((x) => x.startsWith('dist/') && OBJECT_FILE.test(x))) {
+  for (const p of paths.filter((x) => x.startsWith(distDir) && OBJECT_FILE.test(x))) {
     parsed(p).docs.forEach((d, index) => {
       if (notObjectReason(d) !== undefined || owned.has(`${p}#${index}`)) return;
       const o = d as Json;
@@ -372,7 +379,7 @@ function occurrence(app: App, file: string, index: number, obj: Json): Occurrenc
   return { app, file, index, obj, group, kind, namespace, name, key: [app.instance, cluster, group, kind, namespace, name].join('\u0000') };
 }
 
-function toApp(doc: Json, file: string, label: string): App {
+function toApp(doc: Json, file: string, instance: string, label: string): App {
   const spec = (isObject(doc.spec) ? doc.spec : {}) as Json;
   const multiSource = Array.isArray(spec.sources) && spec.sources.length > 0;
   const sources = (multiSource ? (spec.sources as unknown[]) : isObject(spec.source) ? [spec.source] : []).filter(isObject) as unknown as Source[];
@@ -382,7 +389,7 @@ function toApp(doc: Json, file: string, label: string): App {
     name: metaName(doc),
     label,
     file,
-    instance: instanceOf(file),
+    instance,
     project: str(spec.project) || undefined,
     destination: { server: str(dest.server) || undefined, name: str(dest.name) || undefined, namespace: str(dest.namespace) || undefined },
     sources,
@@ -478,11 +485,6 @@ function meta(obj: Json): Json {
 
 function metaName(obj: Json): string {
   return str(meta(obj).name) || '(unnamed)';
-}
-
-function instanceOf(file: string): string {
-  const parts = file.split('/');
-  return parts.length >= 3 ? parts[1] : '';
 }
 
 function normalizePath(p: string): string {

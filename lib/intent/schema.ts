@@ -3,7 +3,7 @@
  * The schema (`schema/platform.schema.json`) is the published format: editors use it for completion,
  * bulkhead for the first check.
  */
-import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import { closest } from 'fastest-levenshtein';
 import * as schemaJson from '../../schema/platform.schema.json';
 import { Diagnostic, FieldPath, formatPath } from './diagnostics';
@@ -12,11 +12,25 @@ import { SourceMap } from './source';
 
 export const PLATFORM_SCHEMA: object = (schemaJson as { default?: object }).default ?? schemaJson;
 
+/** The file the package's build compiles the validator into, beside this module's JavaScript (see schema-compile.ts). */
+export const PRECOMPILED_VALIDATOR = './platform-schema-validator.js';
+
 let compiled: ValidateFunction | undefined;
+/* eslint-disable @typescript-eslint/no-require-imports -- loaded on first use, precompiled when built */
 function validator(): ValidateFunction {
-  compiled ??= new Ajv({ allErrors: true, verbose: true, strict: true }).compile(PLATFORM_SCHEMA);
+  compiled ??= precompiled() ?? (require('./schema-compile') as typeof import('./schema-compile')).compileSchema();
   return compiled;
 }
+
+function precompiled(): ValidateFunction | undefined {
+  try {
+    return require(PRECOMPILED_VALIDATOR) as ValidateFunction;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND' && (e as Error).message.includes(PRECOMPILED_VALIDATOR.slice(2))) return undefined;
+    throw e;
+  }
+}
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 export function validateAgainstSchema(value: unknown, source: SourceMap): Diagnostic[] {
   const validate = validator();

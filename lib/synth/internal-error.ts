@@ -3,9 +3,26 @@
  * trace: that it is internal, the version, and where to report it. BULKHEAD_DEBUG=1 adds the stack, for
  * the report. Errors about the input or the environment never come here; they have their own messages.
  */
-import * as pkg from '../../package.json';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 
-export const BULKHEAD_VERSION: string = ((pkg as { default?: { version: string } }).default ?? (pkg as { version: string })).version;
+/**
+ * The version in bulkhead's package.json, found upwards from this file (lib/synth/ in the sources,
+ * build/lib/synth/ when compiled). Read at run time: importing it would make tsc copy package.json into build/.
+ */
+export const BULKHEAD_VERSION: string = packageVersion(__dirname);
+
+function packageVersion(from: string): string {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    try {
+      const pkg = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'bulkhead' && pkg.version) return pkg.version;
+    } catch {
+      // no package.json here: look further up
+    }
+    if (path.dirname(dir) === dir) return 'unknown';
+  }
+}
 
 export function internalErrorText(e: unknown, env: NodeJS.ProcessEnv = process.env): string {
   const message = e instanceof Error ? `${e.name}: ${e.message.split('\n')[0]}` : String(e);

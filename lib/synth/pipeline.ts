@@ -3,6 +3,7 @@
  * Each phase is timed, so the benchmark can report where the time goes.
  */
 import { App } from 'cdk8s';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
@@ -20,13 +21,28 @@ import { renderProbes } from '../probes/render';
 import { probesReport } from '../probes/report';
 import { REPORT_FILE, connectivityReport } from '../report/connectivity-report';
 import { Verification, VerificationError, verifyCluster } from '../verify/verify';
+import { ROOT_LAYOUT, RepoLayout, defaultArgocdDir, repoLayout } from './layout';
 
 export interface CompileOptions {
   /** Where dist/ goes. @default dist */
   readonly outDir?: string;
   /** Where the Argo CD Applications go. @default argocd/ beside dist/ */
   readonly argocdDir?: string;
-  /** Set by `cdk8s synth` (CDK8S_OUTDIR): also leave a copy of the manifests there for the CLI to list. */
+  /**
+   * Where dist/ and argocd/ are in the Git repository, for the paths the Applications sync.
+   * @default computed from outDir and argocdDir when writing (see layout.ts); `dist` and `argocd` otherwise
+   */
+  readonly layout?: RepoLayout;
+  /**
+   * Render only these clusters: only dist/<cluster>/ and argocd/<cluster>/ of each are written, and every
+   * other file in dist/ and argocd/ (other clusters, argocd/README.md, argocd/fleet/) stays as it is.
+   * @default every cluster, and dist/ and argocd/ are replaced as a whole
+   */
+  readonly clusters?: readonly string[];
+  /**
+   * Set by `cdk8s synth` (CDK8S_OUTDIR): also leave the API manifests there, in one file
+   * (`platform.k8s.yaml`, see `manifestStream`), for the cdk8s CLI to list or print.
+   */
   readonly cdk8sOutDir?: string;
   /** Skip writing (benchmarks and property tests measure the rest). @default false */
   readonly dryRun?: boolean;
@@ -85,7 +101,27 @@ export function synthesize(options: SynthOptions, timer = new PhaseTimer()): Syn
     const loaded = loadIntentsFile(options.intents);
     return checkPlatform(loaded.spec, loaded.source);
   });
-  return compilePlatform(platform, { outDir: path.join(path.dirname(options.intents), 'dist'), ...options }, timer);
+  const outDir = options.outDir ?? path.join(path.dirname(options.intents), 'dist');
+  const argocdDir = options.argocdDir ?? defaultArgocdDir(outDir);
+  const layout = options.layout ?? (options.dryRun ? undefined : repoLayout(outDir, argocdDir, path.dirname(path.resolve(options.intents))));
+  return compilePlatform(platform, { ...options, outDir, argocdDir, layout }, timer);
+}
+
+/** The clusters `names` selects (all when undefined); an unknown name is a usage error naming the known ones. */
+export function selectClusters(platform: Platform, names: readonly string[] | undefined): Platform['clusters'] {
+  if (!names) return platform.clusters;
+  const known = platform.clusters.map((c) => c.name);
+  const unknown = names.filter((n) => !known.includes(n));
+  if (unknown.length) throw new ClusterSelectionError(`no cluster named ${unknown.map((n) => `"${n}"`).join(', ')} in the platform (clusters: ${known.join(', ')})`);
+  return platform.clusters.filter((c) => names.includes(c.name));
+}
+
+/** `clusters` names a cluster the platform does not have. */
+export class ClusterSelectionError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ClusterSelectionError';
+  }
 }
 
 /**
@@ -96,7 +132,8 @@ export function synthesize(options: SynthOptions, timer = new PhaseTimer()): Syn
 export function compilePlatform(platform: Platform, options: CompileOptions = {}, timer = new PhaseTimer()): SynthResult {
   // One cluster at a time, so that only one construct tree is alive: it is needed only until its
   // manifests are rendered.
-  const rendered = platform.clusters.map((c) => {
+  const layout = options.layout ?? ROOT_LAYOUT;
+  const rendered = selectClusters(platform, options.clusters).map((c) => {
     const model = forCluster(platform, c);
     let app: App | undefined = timer.run('build constructs', () => {
       const app = new App({ outdir: options.cdk8sOutDir ?? '.cdk8s.out' });
@@ -122,15 +159,36 @@ export function compilePlatform(platform: Platform, options: CompileOptions = {}
   timer.run('report', () => {
     for (const c of clusters) c.texts.set(REPORT_FILE, connectivityReport(c.verification, platform) + probesReport(c.probes.plan));
   });
-  const delivery = timer.run('gitops', () => renderDelivery(platform, clusters));
+  const delivery = timer.run('gitops', () => renderDelivery(platform, clusters, layout, options.clusters !== undefined));
 
   if (!options.dryRun) {
     const outDir = options.outDir ?? 'dist';
-    const argocdDir = options.argocdDir ?? path.join(path.dirname(path.resolve(outDir)), 'argocd');
-    timer.run('write', () => writeOutputs(outDir, clusters, argocdDir, delivery));
-    if (options.cdk8sOutDir && path.resolve(options.cdk8sOutDir) !== path.resolve(outDir)) writeCdk8sCopy(options.cdk8sOutDir, clusters);
+    const argocdDir = options.argocdDir ?? defaultArgocdDir(outDir);
+    timer.run('write', () => writeOutputs(outDir, clusters, argocdDir, delivery, options.clusters !== undefined));
+    if (options.cdk8sOutDir && path.resolve(options.cdk8sOutDir) !== path.resolve(outDir))
+      writeFileIn(options.cdk8sOutDir, CDK8S_MANIFEST_FILE, manifestStream(clusters));
   }
   return { platform, clusters, delivery, phases: timer.phases };
+}
+
+/** The one file synth leaves in CDK8S_OUTDIR (see `manifestStream`). */
+export const CDK8S_MANIFEST_FILE = 'platform.k8s.yaml';
+
+/**
+ * The clusters' API manifests as one multi-document YAML stream: every manifest file of dist/<cluster>/
+ * (platform/, tenants/, probes/) in path order, documents separated by `---`; no Helm values, kind or
+ * eksctl configs, reports. With more than one cluster, each cluster's part starts with a `# cluster:`
+ * comment (the parts may hold objects of the same name: apply one cluster's part to one cluster).
+ * One stream, not a file per cluster, because `cdk8s synth --stdout` pipes every file it finds to its
+ * standard output at once, and their chunks would interleave.
+ */
+export function manifestStream(clusters: readonly ClusterOutput[]): string {
+  const parts = clusters.map((c) => {
+    const files = [...c.files, ...c.probes.files].filter((f) => f.text === undefined && f.manifests.length).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    const docs = files.map((f) => c.texts.get(f.path) ?? toYaml(f)).join('---\n');
+    return clusters.length > 1 ? `# cluster: ${c.cluster.cluster.name}\n${docs}` : docs;
+  });
+  return parts.join('---\n');
 }
 
 const sourced = (files: readonly RenderedFile[]) => files.flatMap((f) => f.manifests.map((m, index) => ({ file: f.path, index, object: m })));
@@ -175,13 +233,14 @@ let fullGc: (() => void) | null | undefined;
  * ApplicationSet when asked for, and a README; then the static checks over dist/ and argocd/ together
  * (every object in exactly one Application, synced directories hold only manifests, sizes, projects).
  */
-function renderDelivery(platform: Platform, clusters: ClusterOutput[]): Map<string, string> {
-  const texts = new Map<string, string>([['README.md', deliveryReadme(platform)]]);
+function renderDelivery(platform: Platform, clusters: ClusterOutput[], layout: RepoLayout, selected: boolean): Map<string, string> {
+  const texts = new Map<string, string>(selected ? [] : [['README.md', deliveryReadme(platform, layout)]]);
   const gitops = platform.gitops;
   if (!gitops) return texts;
   const app = new App({ outdir: '.cdk8s.out' });
-  for (const c of clusters) new ClusterDelivery(app, c.cluster.cluster.name, { platform: c.cluster, gitops, files: [...c.files, ...c.probes.files] });
-  if (gitops.fleet) new FleetApplicationSet(app, 'fleet', { platform: platform.name, gitops });
+  for (const c of clusters)
+    new ClusterDelivery(app, c.cluster.cluster.name, { platform: c.cluster, gitops, files: [...c.files, ...c.probes.files], distPath: layout.dist, argocdPath: layout.argocd });
+  if (gitops.fleet && !selected) new FleetApplicationSet(app, 'fleet', { platform: platform.name, gitops, argocdPath: layout.argocd });
   const argocdFiles = renderCharts(app);
   for (const f of argocdFiles) texts.set(f.path, toYaml(f));
   // The checks get the documents of each manifest file as well as its text, so that they need not parse
@@ -190,34 +249,61 @@ function renderDelivery(platform: Platform, clusters: ClusterOutput[]): Map<stri
   const repo: RepoFile[] = [
     ...clusters.flatMap((c) => {
       const docs = docsOf([...c.files, ...c.probes.files]);
-      return [...c.texts].map(([file, text]) => ({ path: `dist/${c.cluster.cluster.name}/${file}`, text, docs: docs.get(file) }));
+      return [...c.texts].map(([file, text]) => ({ path: `${layout.dist}/${c.cluster.cluster.name}/${file}`, text, docs: docs.get(file) }));
     }),
   ];
   const argocdDocs = docsOf(argocdFiles);
-  for (const [file, text] of texts) repo.push({ path: `argocd/${file}`, text, docs: argocdDocs.get(file) });
-  const problems = checkGitOps(repo, { repoURL: gitops.repoURL });
+  for (const [file, text] of texts) repo.push({ path: `${layout.argocd}/${file}`, text, docs: argocdDocs.get(file) });
+  const problems = checkGitOps(repo, { repoURL: gitops.repoURL, distDir: layout.dist, argocdDir: layout.argocd });
   if (problems.length) throw new RenderError(`the Argo CD delivery is inconsistent:\n${problems.map((p) => `  - ${p.check}: ${p.message}`).join('\n')}`);
   return texts;
 }
 
-function deliveryReadme(platform: Platform): string {
-  const lines = ['# argocd/', '', 'Rendered by `bulkhead synth` from platform.yaml; do not edit. See the README of the repository, section "Delivery with Argo CD".', ''];
+function deliveryReadme(platform: Platform, layout: RepoLayout): string {
+  const a = layout.argocd;
+  const lines = [`# ${a}/`, '', 'Rendered by `bulkhead synth` from platform.yaml; do not edit. See the README of the repository, section "Delivery with Argo CD".', ''];
   if (!platform.gitops) lines.push('platform.yaml has no `gitops:` section, so there is nothing to deliver yet.', '');
-  else if (platform.gitops.fleet) lines.push('Fleet mode: `kubectl apply -f argocd/fleet/applicationset.yaml` in the central Argo CD.', '');
-  else lines.push(...platform.clusters.map((c) => `- ${c.name}: \`kubectl apply -n argocd -f argocd/${c.name}/root.yaml\``), '');
+  else if (platform.gitops.fleet) lines.push(`Fleet mode: \`kubectl apply -f ${a}/fleet/applicationset.yaml\` in the central Argo CD.`, '');
+  else lines.push(...platform.clusters.map((c) => `- ${c.name}: \`kubectl apply -n argocd -f ${a}/${c.name}/root.yaml\``), '');
   return lines.join('\n');
 }
 
-/** dist/ and argocd/ switched together (see emit/write.ts for the lock, the journal and what a crash leaves). */
-function writeOutputs(outDir: string, clusters: ClusterOutput[], argocdDir: string, delivery: Map<string, string>): void {
-  const dist = new Map<string, string>();
-  for (const c of clusters) for (const [file, text] of c.texts) dist.set(path.join(c.cluster.cluster.name, file), text);
+/**
+ * dist/ and argocd/ switched together (see emit/write.ts for the lock, the journal and what a crash leaves).
+ * With selected clusters, the files of every other directory are carried over as they are on disk, so the
+ * switch replaces exactly the selected clusters' directories, under the same lock as a whole synth.
+ */
+function writeOutputs(outDir: string, clusters: ClusterOutput[], argocdDir: string, delivery: Map<string, string>, selected: boolean): void {
+  const names = new Set(clusters.map((c) => c.cluster.cluster.name));
+  const kept = (dir: string) => (selected ? readTree(dir, (file) => !names.has(file.split('/')[0])) : new Map<string, string>());
+  const dist = kept(outDir);
+  for (const c of clusters) for (const [file, text] of c.texts) dist.set(`${c.cluster.cluster.name}/${file}`, text);
+  const argocd = kept(argocdDir);
+  for (const [file, text] of delivery) argocd.set(file, text);
   replaceOutputs([
     { dir: outDir, files: dist },
-    { dir: argocdDir, files: delivery },
+    { dir: argocdDir, files: argocd },
   ]);
 }
 
-function writeCdk8sCopy(dir: string, clusters: ClusterOutput[]): void {
-  for (const c of clusters) for (const [file, text] of c.texts) if (file.endsWith('.yaml')) writeFileIn(dir, path.join(c.cluster.cluster.name, file), text);
+/** The files under `dir` that `keep` accepts (paths relative to `dir`, `/`-separated), with their text. */
+export function readTree(dir: string, keep: (file: string) => boolean = () => true): Map<string, string> {
+  const files = new Map<string, string>();
+  const walk = (rel: string) => {
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(path.join(dir, rel), { withFileTypes: true });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
+      throw e;
+    }
+    for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+      const file = rel ? `${rel}/${e.name}` : e.name;
+      if (!keep(file)) continue;
+      if (e.isDirectory()) walk(file);
+      else if (e.isFile()) files.set(file, fs.readFileSync(path.join(dir, file), 'utf8'));
+    }
+  };
+  walk('');
+  return files;
 }

@@ -1,10 +1,10 @@
 /**
- * .github/workflows/bulkhead.yml: valid YAML with the steps the README promises, pinned well-known actions,
- * and a diff command that is the one these tests run: its arguments are taken from the file and run, both
- * in-process and through the `bulkhead` npm script's own command line, on a temporary repository whose
- * `origin/main` is the PR's base.
+ * The GitHub Action (action.yml) and the workflows that use it: valid YAML, actions pinned to full commit
+ * SHAs with their version in a comment, the comment and artifact steps run even when the check failed, and
+ * the Action's own command lines are the ones these tests run: the check and diff commands are taken from
+ * action.yml, their shell variables replaced as the runner would, and run in-process on a temporary
+ * repository whose `origin/main` is the PR's base.
  */
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
@@ -12,101 +12,141 @@ import { JSON_ARTIFACT, MARKER } from '../../lib/diff';
 import { Repo, scenarioRepo } from './repo';
 
 const ROOT = path.resolve(__dirname, '..', '..');
-const WORKFLOW = path.join(ROOT, '.github', 'workflows', 'bulkhead.yml');
+const read = (file: string) => fs.readFileSync(path.join(ROOT, file), 'utf8');
 
 interface Step {
   name?: string;
+  id?: string;
   uses?: string;
   run?: string;
   with?: Record<string, unknown>;
+  env?: Record<string, string>;
   if?: string;
-}
-const workflow = parse(fs.readFileSync(WORKFLOW, 'utf8'));
-const steps: Step[] = workflow.jobs.bulkhead.steps;
-const runs = steps.map((s) => s.run?.trim()).filter((r): r is string => r !== undefined);
-const diffStep = steps.find((s) => s.run?.startsWith('npm run -s bulkhead -- diff '))!;
-
-/** `npm run -s bulkhead -- <args> > diff.md`: the args, with the PR's base branch substituted. */
-function diffArgs(baseRef: string): string[] {
-  const m = /^npm run -s bulkhead -- (.*) > diff\.md$/.exec(diffStep.run!.trim());
-  if (!m) throw new Error(`unexpected diff step: ${diffStep.run}`);
-  return m[1].replace('${{ github.base_ref }}', baseRef).split(/\s+/);
+  shell?: string;
 }
 
-test('runs on pull requests with read contents and writable PR comments', () => {
-  expect(Object.keys(workflow.on)).toEqual(['pull_request']);
-  expect(workflow.permissions).toEqual({ contents: 'read', 'pull-requests': 'write' });
+const ACTION_FILE = 'action.yml';
+const OWN_WORKFLOW = '.github/workflows/bulkhead.yml';
+const TEMPLATE_WORKFLOW = 'templates/init/github/workflows/bulkhead.yml';
+
+const action = parse(read(ACTION_FILE));
+const steps: Step[] = action.runs.steps;
+const step = (id: string) => steps.find((s) => s.id === id) ?? steps.find((s) => s.name === id)!;
+
+/**
+ * The lines of a step's script that run bulkhead, with the step's `env` and the runner's variables put in:
+ * `node "$BULKHEAD" diff ...` becomes the argv after `bulkhead`.
+ */
+function commandLines(s: Step, vars: Record<string, string>): string[][] {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(s.env ?? {})) env[k] = v.replace(/\$\{\{ inputs\.([\w-]+) \}\}/, (_, name) => vars[`inputs.${name}`] ?? action.inputs[name].default);
+  Object.assign(env, vars);
+  const out: string[][] = [];
+  for (const line of s.run!.split('\n')) {
+    for (const m of line.matchAll(/node "\$BULKHEAD" ([^>|;]*?)(?: >| \|\||$)/g)) {
+      const words = m[1].trim().split(/\s+/).map((w) => w.replace(/^"(.*)"$/, '$1').replace(/\$(\w+)/g, (_, v) => env[v] ?? `$${v}`));
+      out.push(words);
+    }
+  }
+  return out;
+}
+
+describe('action.yml', () => {
+  test('is a composite action whose inputs have defaults, Node 24 by default', () => {
+    expect(action.runs.using).toBe('composite');
+    expect(Object.keys(action.inputs)).toEqual(['working-directory', 'intents', 'fail-on', 'install', 'node-version', 'github-token']);
+    expect(action.inputs['node-version'].default).toBe('24');
+    expect(action.inputs['fail-on'].default).toBe('none');
+    for (const s of steps) if (s.run) expect(s.shell).toBe('bash');
+  });
+
+  test('every action it, the workflows and the template use is pinned to a full commit SHA, its version in a comment', () => {
+    for (const file of [ACTION_FILE, OWN_WORKFLOW, TEMPLATE_WORKFLOW]) {
+      const uses = read(file)
+        .split('\n')
+        .filter((l) => /^\s*(- )?uses: /.test(l))
+        .map((l) => l.replace(/^\s*(- )?uses: /, ''));
+      expect(uses.length).toBeGreaterThan(0);
+      for (const u of uses.filter((x) => !x.startsWith('./'))) expect([file, u]).toEqual([file, expect.stringMatching(/^actions\/[a-z-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+$/)]);
+    }
+  });
+
+  test('checks, diffs, uploads, comments and gates in that order; what reviewers need runs even after a failure', () => {
+    const order = ['check', 'diff', 'Upload the JSON diff', 'Post or update the pull request comment', 'Gate'].map((id) => steps.indexOf(step(id)));
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+    for (const id of ['diff', 'Upload the JSON diff', 'Post or update the pull request comment', 'Gate']) expect(step(id).if).toMatch(/^always\(\)/);
+    expect(step('Upload the JSON diff').with).toEqual({ name: JSON_ARTIFACT, path: '${{ steps.cli.outputs.report }}.json' });
+    const script = String(step('Post or update the pull request comment').with!.script);
+    expect(script).toContain(`const marker = '${MARKER}';`);
+    expect(script).toMatch(/if \(previous\) \{\s+await github\.rest\.issues\.updateComment\(/);
+    expect(script).toMatch(/\} else \{\s+await github\.rest\.issues\.createComment\(/);
+    // The gate fails on the check and on --fail-on, after everything else ran.
+    expect(step('Gate').run).toContain('if [ "$CHECK" != 0 ]');
+    expect(step('Gate').run).toContain('if [ "${DIFF:-0}" = 1 ]');
+  });
+
+  test('the check runs synth --check with GitHub annotations', () => {
+    expect(commandLines(step('check'), { BULKHEAD: 'x' })).toEqual([['synth', '--check', '--intents', 'platform.yaml', '--format', 'github']]);
+  });
 });
 
-test('checks out full history, sets up Node 20 with the npm cache, and uses only pinned well-known actions', () => {
-  const uses = steps.filter((s) => s.uses).map((s) => s.uses);
-  expect(uses).toEqual(['actions/checkout@v4', 'actions/setup-node@v4', 'actions/upload-artifact@v4', 'actions/github-script@v7']);
-  expect(steps[0].with).toEqual({ 'fetch-depth': 0 });
-  expect(steps[1].with).toEqual({ 'node-version': 20, cache: 'npm' });
-});
-
-test('installs, synthesizes, fails on stale output, tests, then diffs against the base branch, in that order', () => {
-  const at = (pred: (r: string) => boolean) => runs.findIndex(pred);
-  const order = [
-    at((r) => r === 'npm ci'),
-    at((r) => r === 'npm run synth'),
-    at((r) => r.includes('stale=$(git status --porcelain -- dist argocd)') && r.includes('exit 1')),
-    at((r) => r === 'npm test'),
-    at((r) => r === 'npm run -s bulkhead -- diff --base origin/${{ github.base_ref }} --format md > diff.md'),
-  ];
-  expect(order.every((i) => i >= 0)).toBe(true);
-  expect([...order].sort((a, b) => a - b)).toEqual(order);
-  // The commands are the project's own scripts: synth is main.ts (what the tests' runSynth runs), bulkhead the CLI.
-  const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
-  expect(pkg.scripts.synth).toBe('tsx main.ts');
-  expect(pkg.scripts.bulkhead).toBe('tsx lib/cli/main.ts');
-  expect(pkg.scripts.test).toBe('jest');
-});
-
-test('uploads the JSON report, which holds every row the comment may cut, under the name the comment gives', () => {
-  const json = steps.find((s) => s.run?.trim() === 'npm run -s bulkhead -- diff --base origin/${{ github.base_ref }} --format json > diff.json');
-  expect(json).toBeDefined();
-  const upload = steps.find((s) => s.uses === 'actions/upload-artifact@v4')!;
-  expect(upload.with).toEqual({ name: JSON_ARTIFACT, path: 'diff.json' });
-  expect(steps.indexOf(upload)).toBeGreaterThan(steps.indexOf(json!));
-});
-
-test('posts or updates one comment, found by the marker the Markdown starts with', () => {
-  const post = steps[steps.length - 1];
-  expect(post.uses).toBe('actions/github-script@v7');
-  const script = String(post.with!.script);
-  expect(script).toContain(`const marker = '${MARKER}';`);
-  expect(script).toContain("fs.readFileSync('diff.md', 'utf8')");
-  expect(script).toContain('github.paginate(github.rest.issues.listComments');
-  expect(script).toMatch(/if \(previous\) \{\s+await github\.rest\.issues\.updateComment\(/);
-  expect(script).toMatch(/\} else \{\s+await github\.rest\.issues\.createComment\(/);
-});
-
-describe("the workflow's diff command on a PR that opens a flow", () => {
+describe("the Action's command lines on a PR that opens a flow", () => {
   let repo: Repo;
+  const diff = (failOn: string) => commandLines(step('diff'), { BASE: 'main', 'inputs.fail-on': failOn, FAIL_ON: failOn });
   beforeAll(() => {
     ({ repo } = scenarioRepo(['open']));
-    // As actions/checkout with fetch-depth 0 leaves it: the base branch as origin/<base_ref>, the PR checked out.
+    // As `git fetch origin main` leaves it: the base branch as origin/main, the PR checked out.
     repo.git('update-ref', 'refs/remotes/origin/main', 'main');
     repo.checkout('open');
   });
   afterAll(() => repo?.remove());
 
-  test('in-process: the Markdown comment starts with the marker and the verdict', async () => {
-    const run = await repo.cli(diffArgs('main'));
-    expect(run.code).toBe(0);
-    expect(run.stdout.split('\n').slice(0, 2)).toEqual([MARKER, '**bulkhead: 1 guardrail removed, 1 connection opened across a base guardrail** in dev, prod']);
+  test('synth --check passes on the committed output', async () => {
+    const [check] = commandLines(step('check'), {});
+    const r = await repo.cli(check);
+    expect(r.stdout).not.toContain('::error');
+    expect(r.code).toBe(0);
   });
 
-  test("as a process, through the bulkhead script's command line; --fail-on opened exits 1", () => {
-    const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
-    const [bin, script] = String(pkg.scripts.bulkhead).split(' ');
-    const cmd = (extra: string[]) =>
-      spawnSync(path.join(ROOT, 'node_modules', '.bin', bin), [path.join(ROOT, script), ...diffArgs('main'), ...extra], { cwd: repo.dir, encoding: 'utf8' });
-    const ok = cmd([]);
-    expect(ok.stderr).toBe('');
-    expect(ok.status).toBe(0);
-    expect(ok.stdout.startsWith(`${MARKER}\n**bulkhead: 1 guardrail removed, 1 connection opened`)).toBe(true);
-    expect(cmd(['--fail-on', 'opened']).status).toBe(1);
+  test('the Markdown comment starts with the marker and the verdict; the JSON is the full report', async () => {
+    const [md, json] = diff('none');
+    expect(md).toEqual(['diff', '--base', 'origin/main', '--intents', 'platform.yaml', '--format', 'md']);
+    const comment = await repo.cli(md);
+    expect(comment.code).toBe(0);
+    expect(comment.stdout.split('\n').slice(0, 2)).toEqual([MARKER, '**bulkhead: 1 guardrail removed, 1 connection opened across a base guardrail** in dev, prod']);
+    const report = await repo.cli(json);
+    expect(report.code).toBe(0);
+    expect(JSON.parse(report.stdout)).toHaveProperty('summary');
+  });
+
+  test('fail-on: the JSON command carries it, and exits 1 when it matches', async () => {
+    const lines = diff('opened');
+    expect(lines).toHaveLength(3);
+    expect(lines[2]).toEqual(['diff', '--base', 'origin/main', '--intents', 'platform.yaml', '--format', 'json', '--fail-on', 'opened']);
+    expect((await repo.cli(lines[2])).code).toBe(1);
+  });
+});
+
+describe('the workflows', () => {
+  test("this repository's: the Action from the checkout, then the tests, with a timeout", () => {
+    const wf = parse(read(OWN_WORKFLOW));
+    expect(Object.keys(wf.on)).toEqual(['pull_request']);
+    expect(wf.permissions).toEqual({ contents: 'read', 'pull-requests': 'write' });
+    const job = wf.jobs.bulkhead;
+    expect(job['timeout-minutes']).toBeGreaterThan(0);
+    const s: Step[] = job.steps;
+    expect(s.map((x) => x.uses ?? x.run)).toEqual([expect.stringMatching(/^actions\/checkout@/), './', 'npm test']);
+    expect(s[2].if).toBe('${{ !cancelled() }}');
+  });
+
+  test("the one `bulkhead init` writes: install, then the installed bulkhead's Action, with a timeout", () => {
+    const wf = parse(read(TEMPLATE_WORKFLOW));
+    const job = wf.jobs.bulkhead;
+    expect(job['timeout-minutes']).toBeGreaterThan(0);
+    const s: Step[] = job.steps;
+    expect(s.map((x) => x.uses ?? x.run)).toEqual([expect.stringMatching(/^actions\/checkout@/), expect.stringMatching(/^actions\/setup-node@/), 'npm ci --no-audit --no-fund', './node_modules/bulkhead']);
+    expect(s[1].with).toEqual({ 'node-version': 24, cache: 'npm' });
+    expect(s[3].with).toMatchObject({ install: false });
+    expect(Object.keys(s[3].with!).every((k) => k in action.inputs)).toBe(true);
   });
 });
