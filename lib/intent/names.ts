@@ -16,16 +16,19 @@ export function duplicateNames(items: ReadonlyArray<{ readonly name: string }>):
 /**
  * The candidate `name` is most likely a typo of, or nothing when none is close: a suggestion that shares
  * little with what was written (`kind` -> `env`) only misleads. Close means, ignoring case, an edit
- * distance of at most a third of the word's length (at least 1), or a candidate that starts with the word
- * (`writable` -> `writablePaths`, at least 3 characters). The closest wins; ties go to the earlier candidate.
+ * distance of at most a third of the word's length (at least 1), the same letters in another order
+ * (`lsit` -> `list`), or a candidate that starts with the word (`writable` -> `writablePaths`, at least 3
+ * characters). The closest wins; ties go to the earlier candidate.
  */
 export function closeMatch(name: string, candidates: readonly string[]): string | undefined {
   const word = name.toLowerCase();
+  const letters = [...word].sort().join('');
   let best: { candidate: string; score: number } | undefined;
   for (const candidate of candidates) {
     const other = candidate.toLowerCase();
     const d = distance(word, other);
-    const close = d <= Math.max(1, Math.floor(word.length / 3)) || (word.length >= 3 && other.startsWith(word));
+    const swapped = word.length >= 3 && [...other].sort().join('') === letters;
+    const close = d <= Math.max(1, Math.floor(word.length / 3)) || swapped || (word.length >= 3 && other.startsWith(word));
     if (close && (!best || d < best.score)) best = { candidate, score: d };
   }
   return best?.candidate;
