@@ -9,7 +9,7 @@ import { describeWithShared } from '../support/shared';
 import { K8sObject, apiRuleErrors, schemaErrors } from '../support/k8s-validate';
 import { POD_TEMPLATE, restrictedViolations } from '../support/pod-security';
 import { compileSpec, manifestsOf } from '../support/fixtures';
-import { Json, find, kindsPlatform, objectsOf } from './support';
+import { Json, find, kindsPlatform, objectsOf, withWorkload } from './support';
 
 const result = compileSpec(kindsPlatform());
 const dev = objectsOf(result, 'dev');
@@ -114,4 +114,35 @@ test('the tenant projects permit the kinds rendered, and Argo CD gets no Persist
   for (const kind of ['StatefulSet', 'DaemonSet', 'CronJob', 'Job', 'ServiceAccount', 'ConfigMap', 'PodDisruptionBudget', 'HorizontalPodAutoscaler']) expect(project).toContain(`kind: ${kind}`);
   expect(project).not.toContain('PersistentVolumeClaim');
   expect(dev.some((o) => o.kind === 'PersistentVolumeClaim')).toBe(false);
+});
+
+describe('connectivity probes and the new kinds', () => {
+  const plan = result.clusters[0].probes.plan;
+  const probeObjects = result.clusters[0].probes.files.flatMap((f) => f.manifests as unknown as Json[]);
+
+  test('a CronJob or Job is a source like any other: its probe Job carries its pod labels and runs as its ServiceAccount, without a token', () => {
+    expect(plan.probes.filter((p) => p.kind === 'flow').map((p) => `${p.from} -> ${p.to}`)).toEqual(expect.arrayContaining(['data/export -> data/db', 'data/migrate -> data/db']));
+    const cron = find(dev, 'CronJob', 'export')!.spec.jobTemplate.spec.template;
+    const job = find(probeObjects, 'Job', 'export-probes', 'data')!.spec.template;
+    for (const [k, v] of Object.entries(cron.metadata.labels)) expect(job.metadata.labels[k]).toBe(v);
+    expect(job.spec.serviceAccountName).toBe('export');
+    expect(job.spec.automountServiceAccountToken).toBe(false);
+    // Synth proved each probe against the manifests (a disagreement would be a finding).
+    expect(result.clusters[0].verification.findings).toEqual([]);
+  });
+
+  test('a probe to a StatefulSet goes through its ClusterIP Service', () => {
+    const toDb = plan.probes.find((p) => p.kind === 'flow' && p.to === 'data/db')!;
+    expect(toDb.host).toBe('db.data.svc.cluster.local');
+  });
+
+  test('a Job or CronJob is never a probe destination: its pods exist only while a run lasts', () => {
+    const spec = withWorkload(kindsPlatform({ flows: [{ from: 'shop/web', to: 'data/export', ports: ['status'] }, { from: 'shop/web', to: 'data/db', ports: ['postgres'] }] }), 'data/export', (w) => ({
+      ...w,
+      ports: [{ name: 'status', port: 8081 }],
+    }));
+    const probes = compileSpec(spec).clusters[0].probes.plan;
+    expect(probes.probes.some((p) => p.to === 'data/export' || p.to === 'data/migrate')).toBe(false);
+    expect(probes.notProbed).toContainEqual({ kind: 'flow', what: 'shop/web -> data/export status', reason: 'data/export is a CronJob: its pods exist only while a run lasts, so a probe would find nothing to answer' });
+  });
 });
