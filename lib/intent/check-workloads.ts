@@ -199,6 +199,7 @@ export class WorkloadKindsCheck {
     });
     (w.volumes ?? []).forEach((v, i) => {
       const where: FieldPath = [...at, 'volumes', i];
+      if (!v.path.startsWith('/')) this.fail([...where, 'path'], `"${v.path}" is not an absolute path`, 'write the directory from the root, e.g. /var/lib/data.');
       const byName = names.get(v.name);
       if (byName) this.fail([...where, 'name'], `volume name "${v.name}" is already used by ${byName}`, 'give the volume another name.');
       else names.set(v.name, `volume "${v.name}"`);
@@ -219,6 +220,7 @@ export class WorkloadKindsCheck {
     let total = 0;
     (w.files ?? []).forEach((f, i) => {
       const where: FieldPath = [...at, 'files', i];
+      if (!/^\/.*[^/]$/.test(f.path)) this.fail([...where, 'path'], `"${f.path}" is not the absolute path of a file`, 'write the file\'s path from the root, e.g. /etc/app/config.yaml.');
       const first = seen.get(f.path);
       if (first !== undefined) this.fail([...where, 'path'], `${f.path} is listed twice (also files[${first}])`, 'list each file once.');
       seen.set(f.path, i);
@@ -324,6 +326,7 @@ export class WorkloadKindsCheck {
       const where: FieldPath = [...at, probe];
       const given = (['http', 'tcp', 'exec'] as const).filter((k) => check[k] !== undefined);
       if (given.length !== 1) this.fail(where, given.length ? `has both ${given.join(' and ')}` : 'says nothing to check', 'write exactly one of http, tcp and exec.');
+      if (check.exec && !check.exec.length) this.fail([...where, 'exec'], 'the command is empty', 'write the command and its arguments, e.g. [pg_isready, --username=postgres].');
       if (probe !== 'readiness' && check.successThreshold !== undefined && check.successThreshold !== 1)
         this.fail([...where, 'successThreshold'], `a ${probe} check must succeed once (Kubernetes requires successThreshold 1)`, 'remove successThreshold.', true);
       const port = check.http?.port ?? check.tcp?.port;

@@ -116,6 +116,7 @@ test('from TypeScript there is no platform.yaml to read files beside: content is
 test.each<[string, Json[], RegExp]>([
   ['a file listed twice', [{ path: '/etc/a', content: 'x' }, { path: '/etc/a', content: 'y' }], /files\[1\]\.path: \/etc\/a is listed twice/],
   ['a file at a writable directory', [{ path: '/tmp', content: 'x' }], /files\[0\]\.path: \/tmp is already mounted by writablePaths entry "\/tmp"/],
+  ['a relative file path (TypeScript intents skip the schema)', [{ path: 'etc/a.conf', content: 'x' }], /files\[0\]\.path: "etc\/a\.conf" is not the absolute path of a file/],
   ['more than a ConfigMap holds', [{ path: '/etc/a', content: 'x'.repeat(600_000) }, { path: '/etc/b', content: 'y'.repeat(600_000) }], /files\[1\]: the files of db hold 1200000 bytes up to here, over the 1000000 a ConfigMap can carry/],
 ])('refused: %s', (_, files, message) => {
   const spec = withWorkload(withFiles(files), 'data/db', (w) => ({ ...w, writablePaths: ['/tmp'] }));
@@ -155,6 +156,7 @@ test.each<[string, Json, RegExp]>([
   ['a port the workload lacks', { readiness: { http: { path: '/', port: 'htp' } } }, /health\.readiness\.http\.port: api has no port named "htp"\n  hint: did you mean "http"\?/],
   ['a liveness check that must succeed twice', { liveness: { tcp: { port: 'http' }, successThreshold: 2 } }, /health\.liveness\.successThreshold: a liveness check must succeed once/],
   ['two actions in one check', { startup: { tcp: { port: 'http' }, exec: ['true'] } }, /health\.startup: has both tcp and exec/],
+  ['an empty command', { liveness: { exec: [] } }, /health\.liveness\.exec: the command is empty/],
 ])('health refused: %s', (_, health, message) => {
   expect(intentErrors(withWorkload(smallPlatform(), 'shop/api', (w) => ({ ...w, health })))).toMatch(message);
 });
