@@ -16,8 +16,9 @@
  * ports the Service exposes, egress to outside addresses, gateway routes, a Job or CronJob as destination:
  * its pods exist only while a run lasts, so nothing would answer), is listed as not probed with the
  * reason. A Job or CronJob is a source like any other: the probe pod stands in for its pods, which the
- * same policies select whether or not a run is under way. The plan holds at most `max` probes, by priority: guardrails, DNS, HTTP, flows (taken
- * round-robin over source tenants), the undeclared sample; what is left out is counted per kind.
+ * same policies select whether or not a run is under way. The plan holds at most `max` probes, by
+ * priority: guardrails, DNS, HTTP, flows (taken round-robin over source tenants), the undeclared sample;
+ * what is left out is counted per kind.
  */
 import {
   ClusterPlatform,

@@ -168,7 +168,8 @@ function apiAccessSection(v: Verification): string[] {
   const out = ['## Kubernetes API access', ''];
   if (!v.access.length) return [...out, 'None: every workload runs as its own ServiceAccount without a token, and no RBAC grants anything.', ''];
   out.push('Every other workload runs as its own ServiceAccount without a token.', '');
-  out.push('| workload | ServiceAccount | granted | egress to the API server |', '|---|---|---|---|');
+  // The kube-apiserver entity (Cilium), or the address blocks the workload may reach (the API server's among them on cni: generic).
+  out.push('| workload | ServiceAccount | granted | egress towards the API server |', '|---|---|---|---|');
   for (const a of v.access) {
     const ns = a.workload.slice(0, a.workload.indexOf('/'));
     const granted = [
