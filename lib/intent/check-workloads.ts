@@ -29,7 +29,7 @@ import {
   DEFAULT_SUCCESSFUL_JOBS_HISTORY,
   DEFAULT_WORKLOAD_KIND,
 } from '../model/defaults';
-import { ApiRule, Autoscale, ConfigFile, Health, HealthCheck, HealthCheckAction, WorkloadKind, hasReplicas } from '../model/workload-settings';
+import { ApiRule, Autoscale, ConfigFile, Health, HealthCheck, HealthCheckAction, WORKLOAD_KINDS, WorkloadKind, hasReplicas } from '../model/workload-settings';
 import { cronProblem, isTimeZone } from '../model/cron-rules';
 import { FieldPath, SourceLocation } from './diagnostics';
 import { closeMatch, didYouMean } from './names';
@@ -127,6 +127,12 @@ export class WorkloadKindsCheck {
     const kind: WorkloadKind = w.kind ?? DEFAULT_WORKLOAD_KIND;
     const id = `${t.name}/${w.name}`;
     const a = w as unknown as Record<string, unknown>;
+    if (!WORKLOAD_KINDS.includes(kind)) {
+      // The schema says so for YAML; TypeScript intents get here.
+      const guess = closeMatch(kind, WORKLOAD_KINDS);
+      this.fail([...at, 'kind'], `"${kind}" is not a workload kind`, `${guess ? `did you mean "${guess}"? ` : ''}kinds are ${WORKLOAD_KINDS.join(', ')}.`);
+      return;
+    }
     if (w.name === 'default')
       this.fail([...at, 'name'], 'a workload named "default" would take over the namespace\'s default ServiceAccount (each workload gets a ServiceAccount of its own name)', 'rename the workload.');
     if (kind === 'StatefulSet' && peers.has(peersServiceName(w.name)))

@@ -19,6 +19,7 @@ test('the kinds platform is valid', () => {
 });
 
 test.each<[string, string, (w: Json) => Json, RegExp]>([
+  ['an unknown kind (TypeScript intents skip the schema)', 'shop/web', (w) => ({ ...w, kind: 'Statefulset' }), /workloads\[0\]\.kind: "Statefulset" is not a workload kind\n  hint: did you mean "StatefulSet"\?/],
   ['volumes on a Deployment', 'shop/web', (w) => ({ ...w, volumes: [{ name: 'data', path: '/data', size: '1Gi' }] }), /workloads\[0\]\.volumes: volumes are per-replica claims of a StatefulSet, but shop\/web is a Deployment\n  hint: set kind: StatefulSet, or use writablePaths/],
   ['a schedule on a Deployment', 'shop/web', (w) => ({ ...w, schedule: '@daily' }), /workloads\[0\]\.schedule: schedule is for kind CronJob, but shop\/web is a Deployment/],
   ['backoffLimit on a StatefulSet', 'data/db', (w) => ({ ...w, backoffLimit: 1 }), /backoffLimit: backoffLimit is for kinds Job and CronJob, but data\/db is a StatefulSet/],
