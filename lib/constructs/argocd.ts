@@ -23,6 +23,7 @@ import { Construct } from 'constructs';
 import { AppProject, AppProjectSpec } from '../../imports/argocd-app-project-argoproj.io';
 import { Application, ApplicationSpec, ApplicationSpecSources } from '../../imports/argocd-application-argoproj.io';
 import { RenderedFile } from '../model/rendered';
+import { clusterRoleName } from '../model/naming';
 import { ClusterPlatform as ClusterModel, GATEWAY_NAMESPACE, GitOps } from '../model/platform';
 import { CILIUM_VALUES_PATH, GATEWAY_API_VERSION } from './cilium-values';
 import { PlatformChart } from './platform-chart';
@@ -51,6 +52,35 @@ export const GITOPS_KINDS = [
   { group: 'argoproj.io', kind: 'Application' },
   { group: 'argoproj.io', kind: 'AppProject' },
 ];
+/**
+ * The workload kinds (issue 20): what runs the pods, a ServiceAccount per workload, the config-file
+ * ConfigMaps, PodDisruptionBudgets and HorizontalPodAutoscalers. PersistentVolumeClaims are created by
+ * the StatefulSet controller, not synced, so no project needs them.
+ */
+const WORKLOAD_KINDS_OF_TENANTS = [
+  { group: 'apps', kind: 'StatefulSet' },
+  { group: 'apps', kind: 'DaemonSet' },
+  { group: 'batch', kind: 'Job' },
+  { group: 'batch', kind: 'CronJob' },
+  { group: '', kind: 'ServiceAccount' },
+  { group: '', kind: 'ConfigMap' },
+  { group: 'policy', kind: 'PodDisruptionBudget' },
+  { group: 'autoscaling', kind: 'HorizontalPodAutoscaler' },
+];
+/** Roles and their bindings: only in the projects of tenants with a workload that declares API access. */
+const TENANT_RBAC_KINDS = [
+  { group: 'rbac.authorization.k8s.io', kind: 'Role' },
+  { group: 'rbac.authorization.k8s.io', kind: 'RoleBinding' },
+];
+
+/** Cluster-wide API access: the platform project may sync exactly these ClusterRoles and bindings, by name. */
+function clusterRbacKinds(p: ClusterModel): Array<{ group: string; kind: string; name: string }> {
+  return p.tenants
+    .flatMap((t) => t.workloads.filter((w) => w.kubeApi?.clusterRules.length).map((w) => clusterRoleName(t.name, w.name)))
+    .sort()
+    .flatMap((name) => ['ClusterRole', 'ClusterRoleBinding'].map((kind) => ({ group: 'rbac.authorization.k8s.io', kind, name })));
+}
+
 /** Namespaced kinds a tenant's file holds. */
 const TENANT_KINDS = [
   { group: 'networking.k8s.io', kind: 'NetworkPolicy' },
@@ -59,6 +89,7 @@ const TENANT_KINDS = [
   { group: '', kind: 'Service' },
   { group: 'gateway.networking.k8s.io', kind: 'HTTPRoute' },
   { group: 'gateway.networking.k8s.io', kind: 'ReferenceGrant' },
+  ...WORKLOAD_KINDS_OF_TENANTS,
 ];
 /** What the probe files hold (lib/constructs/probe-jobs.ts): the Jobs and the plan ConfigMap. */
 const PROBE_KINDS = [
@@ -154,7 +185,7 @@ export class ClusterDelivery extends Construct {
     project(projects, 'platform', {
       description: `Platform-owned objects of cluster ${c}: tenant namespaces, guardrails, gateways.`,
       destinations: [{ ...destination(GATEWAY_NAMESPACE) }],
-      clusterResourceWhitelist: PLATFORM_CLUSTER_KINDS,
+      clusterResourceWhitelist: [...PLATFORM_CLUSTER_KINDS, ...clusterRbacKinds(p)],
     });
     application(apps, 'platform', WAVE.platform, {
       project: 'platform',
@@ -172,7 +203,7 @@ export class ClusterDelivery extends Construct {
         description: `Tenant ${t.name} on cluster ${c}: its namespace only, no cluster-scoped kind.`,
         destinations: [{ ...destination(t.name) }],
         clusterResourceWhitelist: [],
-        namespaceResourceWhitelist: TENANT_KINDS,
+        namespaceResourceWhitelist: t.workloads.some((w) => w.kubeApi?.rules.length) ? [...TENANT_KINDS, ...TENANT_RBAC_KINDS] : TENANT_KINDS,
       });
       application(apps, `tenant-${t.name}`, WAVE.tenants, {
         project: `tenant-${t.name}`,

@@ -23,7 +23,8 @@ import { Peer } from './peer';
 import { PlatformChart } from './platform-chart';
 import { Port } from './port';
 import { Tenant } from './tenant';
-import { Workload, WorkloadProps } from './workload';
+import { ApiRule } from '../model/workload-settings';
+import { ApiRuleProps, Workload, WorkloadProps } from './workload';
 
 export interface ClusterPlatformProps {
   readonly platform: ClusterModel;
@@ -98,10 +99,30 @@ function workloadProps(w: WorkloadModel): WorkloadProps {
     ...(w.command ? { command: w.command } : {}),
     ...(w.args ? { args: w.args } : {}),
     ports: w.ports,
-    replicas: w.replicas,
     user: w.user,
     writablePaths: w.writablePaths,
     resources: w.resources,
     env: Object.fromEntries(w.env.map((e) => ('value' in e ? [e.name, e.value] : [e.name, { secretKeyRef: e.secretKeyRef }]))),
+    kind: w.kind,
+    // Only what the kind takes (the construct refuses the rest); the checker resolved every default.
+    ...(w.kind === 'Deployment' || w.kind === 'StatefulSet' ? (w.autoscale ? { autoscale: w.autoscale } : { replicas: w.replicas }) : {}),
+    ...(w.kind === 'StatefulSet' ? { volumes: w.volumes } : {}),
+    ...(w.cron
+      ? {
+          schedule: w.cron.schedule,
+          ...(w.cron.timeZone ? { timeZone: w.cron.timeZone } : {}),
+          concurrencyPolicy: w.cron.concurrencyPolicy,
+          suspend: w.cron.suspend,
+          history: { successful: w.cron.successfulJobsHistoryLimit, failed: w.cron.failedJobsHistoryLimit },
+        }
+      : {}),
+    ...(w.run ? { backoffLimit: w.run.backoffLimit, ...(w.run.activeDeadlineSeconds !== undefined ? { activeDeadlineSeconds: w.run.activeDeadlineSeconds } : {}) } : {}),
+    // Wildcards were refused by the checker unless the rule said allowWildcard; the model keeps the rule as granted.
+    ...(w.kubeApi ? { kubeApi: { rules: w.kubeApi.rules.map(granted), clusterRules: w.kubeApi.clusterRules.map(granted) } } : {}),
+    files: w.files,
+    imagePullSecrets: w.imagePullSecrets,
+    health: w.health,
   };
 }
+
+const granted = (r: ApiRule): ApiRuleProps => ({ ...r, allowWildcard: true });

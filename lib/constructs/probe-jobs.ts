@@ -8,8 +8,10 @@
  *
  * - **Treated like the source.** The probe pod carries every label of the source workload's pods (the
  *   policies select on `bulkhead.dev/tenant` and `bulkhead.dev/workload`), in the same namespace with the
- *   same (default) service account, plus `bulkhead.dev/probe: "true"`, which no policy selects on. So the
- *   same NetworkPolicies and Cilium policies apply to it; synth proves that with the analyzer.
+ *   same ServiceAccount (`<workload>`, part of a pod's Cilium identity; its token stays unmounted), plus
+ *   `bulkhead.dev/probe: "true"`, which no policy selects on. So the same NetworkPolicies and Cilium
+ *   policies apply to it; synth proves that with the analyzer. A CronJob's or Job's pods exist only
+ *   while a run lasts, but their labels are the same, so a probe stands in for them just as well.
  * - **Never a Service endpoint.** It matches the source's Service selector too, so it must never be Ready:
  *   its readiness probe always fails (`/bin/false`), and a pod that is not Ready is never a Service
  *   endpoint, so no traffic meant for the workload reaches it.
@@ -110,6 +112,7 @@ class ProbeJob extends Construct {
           metadata: { labels: ProbeJobs.podLabels(tenant, workload) },
           spec: {
             restartPolicy: 'Never',
+            serviceAccountName: workload,
             automountServiceAccountToken: false,
             enableServiceLinks: false,
             securityContext: { runAsNonRoot: true, runAsUser: user, runAsGroup: user, seccompProfile: { type: 'RuntimeDefault' } },

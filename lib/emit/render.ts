@@ -26,7 +26,11 @@ const CLUSTER_SCOPED = new Set([
 ]);
 
 /** The order objects appear in a file: what others depend on first. */
-const KIND_ORDER = ['AppProject', 'Application', 'Namespace', 'NetworkPolicy', 'CiliumNetworkPolicy', 'ReferenceGrant', 'ServiceAccount', 'ConfigMap', 'Service', 'Deployment', 'Gateway', 'HTTPRoute'];
+const KIND_ORDER = [
+  'AppProject', 'Application', 'Namespace', 'ClusterRole', 'ClusterRoleBinding', 'NetworkPolicy', 'CiliumNetworkPolicy', 'ReferenceGrant',
+  'ServiceAccount', 'Role', 'RoleBinding', 'ConfigMap', 'Service', 'Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob',
+  'PodDisruptionBudget', 'HorizontalPodAutoscaler', 'Gateway', 'HTTPRoute',
+];
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 

@@ -42,10 +42,11 @@ const REPLICATED = new Set(['Deployment', 'StatefulSet', 'ReplicaSet', 'Replicat
 
 /** What becomes of a kind other than Deployment, said once per workload. */
 const KIND_NOTES: Record<string, string> = {
-  StatefulSet: 'becomes a Deployment: no stable pod identity, no volume claim templates',
-  DaemonSet: 'becomes a Deployment with one replica: not one pod per node',
-  Job: 'becomes a Deployment: a pod that keeps running instead of running to completion',
-  CronJob: 'becomes a Deployment: a pod that keeps running instead of a scheduled run',
+  // The import does not carry kinds over yet; platform.yaml can say them (README, "Workload kinds").
+  StatefulSet: 'becomes a Deployment: no stable pod identity, no volume claim templates (write kind: StatefulSet and volumes by hand)',
+  DaemonSet: 'becomes a Deployment with one replica: not one pod per node (write kind: DaemonSet by hand)',
+  Job: 'becomes a Deployment: a pod that keeps running instead of running to completion (write kind: Job by hand)',
+  CronJob: 'becomes a Deployment: a pod that keeps running instead of a scheduled run (write kind: CronJob and schedule by hand)',
   ReplicaSet: 'becomes a Deployment',
   ReplicationController: 'becomes a Deployment',
   Pod: 'becomes a Deployment (a bare Pod has no controller)',
@@ -115,11 +116,11 @@ function deriveWorkload(
   for (const c of containers.slice(1)) notes.push(`container ${String(c.name)} is not imported (a bulkhead workload runs one container)`);
   for (const c of records(pod.initContainers)) notes.push(`init container ${String(c.name)} is not imported`);
   if (typeof pod.serviceAccountName === 'string' && pod.serviceAccountName !== 'default')
-    notes.push(`service account ${pod.serviceAccountName} is not carried over (bulkhead pods mount no service-account token)`);
+    notes.push(`service account ${pod.serviceAccountName} is not carried over (each bulkhead workload runs as a ServiceAccount of its own name, with a token only when it declares kubeApi)`);
   if (pod.hostNetwork === true) notes.push('hostNetwork is not carried over');
   for (const probe of ['livenessProbe', 'startupProbe'] as const) if (main[probe] !== undefined) notes.push(`${probe} is not carried over`);
   const readiness = main.readinessProbe;
-  if (isRecord(readiness) && readiness.tcpSocket === undefined) notes.push('readinessProbe is not carried over (bulkhead probes the first TCP port)');
+  if (isRecord(readiness) && readiness.tcpSocket === undefined) notes.push('readinessProbe is not carried over (bulkhead probes the first TCP port unless health.readiness says otherwise)');
 
   return { workload: { source: w, spec: spec as unknown as WorkloadSpec, ports }, notes, renames };
 }

@@ -23,7 +23,14 @@ export function canonicalOrder(p: Platform): Platform {
 
 const tenant = (t: Tenant): Tenant => ({ ...t, workloads: sortBy(t.workloads, (w) => w.name).map(workload) });
 
-const workload = (w: Workload): Workload => ({ ...w, ports: sortBy(w.ports, (p) => [p.port, p.protocol, p.name]) });
+const workload = (w: Workload): Workload => ({
+  ...w,
+  ports: sortBy(w.ports, (p) => [p.port, p.protocol, p.name]),
+  volumes: sortBy(w.volumes, (v) => v.name),
+  files: sortBy(w.files, (f) => f.path),
+  imagePullSecrets: [...w.imagePullSecrets].sort(),
+  ...(w.kubeApi ? { kubeApi: { rules: sortBy(w.kubeApi.rules, (r) => JSON.stringify(r)), clusterRules: sortBy(w.kubeApi.clusterRules, (r) => JSON.stringify(r)) } } : {}),
+});
 
 const flow = (f: Flow): Flow => ({
   ...f,

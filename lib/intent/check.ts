@@ -33,6 +33,7 @@ import { checkCidr, isStrictlyInside } from './addresses';
 import { canonicalOrder } from './canonical-order';
 import { checkInputRules } from './input-rules';
 import { checkGatewaysAndRoutes } from './check-routes';
+import { IntentFileReader, WorkloadKindsCheck, fileReaderBeside } from './check-workloads';
 import { ciliumSpecProblems } from '../model/cilium-values-rules';
 import { didYouMean, duplicateNames } from './names';
 import { DEFAULT_CILIUM_VERSION, DEFAULT_KIND_LB_IPS, DEFAULT_POLICY_MAP_MAX, DEFAULT_RESOURCES, DEFAULT_USER } from '../model/defaults';
@@ -46,30 +47,43 @@ export { volumeNameFor } from '../model/naming';
 
 type Locate = (path: FieldPath, opts?: { key?: boolean }) => SourceLocation;
 
+export interface CheckOptions {
+  /**
+   * Reads `files[].fromFile` (paths relative to platform.yaml).
+   * @default the file system beside `source.file`; none without a source (TypeScript intents pass content)
+   */
+  readonly readFile?: IntentFileReader;
+}
+
 /** Checks intents and resolves them; throws `IntentError` with every problem found. */
-export function checkPlatform(spec: PlatformSpec, source?: SourceMap): Platform {
+export function checkPlatform(spec: PlatformSpec, source?: SourceMap, options: CheckOptions = {}): Platform {
   const locate: Locate = source ? (p, o) => source.locate(p, o) : () => ({ file: '<typescript>', line: 1, column: 1 });
-  return new Checker(spec, locate).run();
+  return new Checker(spec, locate, options.readFile ?? (source ? fileReaderBeside(source.file) : undefined)).run();
 }
 
 class Checker {
   private readonly problems: Diagnostic[] = [];
   private readonly tenantsByName = new Map<string, Tenant>();
   private readonly workloadsByName = new Map<Tenant, Map<string, Workload[]>>();
+  /** Workload kinds, identity, files, health (check-workloads.ts); set first thing in run(). */
+  private kinds!: WorkloadKindsCheck;
 
   constructor(
     private readonly spec: PlatformSpec,
     private readonly locate: Locate,
+    private readonly readFile?: IntentFileReader,
   ) {}
 
   run(): Platform {
     const clusters = this.clusters();
+    const fail = (path: FieldPath, message: string, hint?: string, key?: boolean) => this.fail(path, message, hint, key);
+    this.kinds = new WorkloadKindsCheck(this.spec, { fail, locate: (path) => this.locate(path), clusters, ...(this.readFile ? { readFile: this.readFile } : {}) });
     const tenants = this.tenants();
     if (clusters.some((c) => c.probes?.enabled)) this.probeJobNames();
     const overrides = this.overrides(clusters);
     const declared = (this.spec.flows ?? []).map((f, i) => this.flow(f, ['flows', i], clusters));
     const flows = declared.filter(isDefined);
-    const egress = (this.spec.egress ?? []).map((e, i) => this.egress(e, ['egress', i], clusters)).filter(isDefined);
+    const egress = [...(this.spec.egress ?? []).map((e, i) => this.egress(e, ['egress', i], clusters)).filter(isDefined), ...this.kinds.apiServerEgress()];
     const guardrails = this.guardrails();
     this.enforceGuardrails(declared, guardrails);
     const { gateways, routes } = checkGatewaysAndRoutes(this.spec, {
@@ -137,7 +151,7 @@ class Checker {
     this.duplicates(this.spec.tenants, ['tenants'], 'tenant');
     return this.spec.tenants.map((t, ti) => {
       const base: FieldPath = ['tenants', ti];
-      const workloads = (t.workloads ?? []).map((w, wi) => this.workload(t.name, w, [...base, 'workloads', wi], w));
+      const workloads = (t.workloads ?? []).map((w, wi) => this.workload(t.name, w, [...base, 'workloads', wi]));
       this.duplicates(t.workloads ?? [], [...base, 'workloads'], `workload (in tenant ${t.name})`);
       const tenant: Tenant = { name: t.name, labels: { ...(t.labels ?? {}) }, workloads, origin: this.locate(base) };
       if (!this.tenantsByName.has(t.name)) this.tenantsByName.set(t.name, tenant);
@@ -145,22 +159,26 @@ class Checker {
     });
   }
 
-  private workload(tenant: string, w: WorkloadSpec, path: FieldPath, base: WorkloadOverrideSpec): Workload {
+  /** A workload as declared, or with one cluster's `override` applied. */
+  private workload(tenant: string, w: WorkloadSpec, path: FieldPath, override?: WorkloadOverrideSpec): Workload {
     const ports: ContainerPort[] = (w.ports ?? []).map((p) => ({ name: p.name, port: p.port, protocol: p.protocol ?? 'TCP' }));
-    if (base === w) this.checkWorkload(tenant, w, ports, path);
+    if (!override) this.checkWorkload(tenant, w, ports, path);
+    const kinds = this.kinds.resolve(tenant, w, override);
     return {
       tenant,
       name: w.name,
       id: `${tenant}/${w.name}`,
-      image: base.image ?? w.image,
+      image: override?.image ?? w.image,
       command: w.command,
       args: w.args,
       ports,
-      replicas: base.replicas ?? w.replicas ?? 1,
+      // An autoscaled workload starts at its minimum (the HorizontalPodAutoscaler owns the count from there).
+      replicas: kinds.autoscale?.min ?? override?.replicas ?? w.replicas ?? 1,
       user: w.user ?? DEFAULT_USER,
       writablePaths: [...(w.writablePaths ?? [])],
-      resources: resources(w.resources, base === w ? undefined : base.resources),
-      env: env({ ...(w.env ?? {}), ...(base === w ? {} : base.env ?? {}) }),
+      resources: resources(w.resources, override?.resources),
+      env: env({ ...(w.env ?? {}), ...(override?.env ?? {}) }),
+      ...kinds,
       origin: this.locate(path),
     };
   }

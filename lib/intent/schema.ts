@@ -4,9 +4,9 @@
  * bulkhead for the first check.
  */
 import type { ErrorObject, ValidateFunction } from 'ajv';
-import { closest } from 'fastest-levenshtein';
 import * as schemaJson from '../../schema/platform.schema.json';
 import { Diagnostic, FieldPath, formatPath } from './diagnostics';
+import { closeMatch } from './names';
 import { explainPattern } from './schema-hints';
 import { SourceMap } from './source';
 
@@ -62,6 +62,8 @@ function show(v: unknown): string {
  * evidently meant for (an object for an object, a number for a number, ...), and drop the rest.
  */
 function pickRelevant(errors: ErrorObject[], root: unknown): ErrorObject[] {
+  // An `if`/`then` failure comes with the error of its `then` branch, which says what is missing.
+  errors = errors.filter((e) => e.keyword !== 'if');
   const oneOfPaths = new Set(errors.filter((e) => e.keyword === 'oneOf').map((e) => e.instancePath));
   return errors.filter((e) => {
     if (e.keyword === 'oneOf') {
@@ -105,12 +107,13 @@ function describe(e: ErrorObject, path: FieldPath, root: unknown, source: Source
     case 'additionalProperties': {
       const name = String(e.params.additionalProperty);
       const allowed = Object.keys(schema.properties ?? {});
-      const guess = allowed.length ? closest(name, allowed) : undefined;
+      // Only a field of this very object, and only a close one (see closeMatch): `kind` is not a typo of `env`.
+      const guess = closeMatch(name, allowed);
       return {
         location: source.locate([...path, name], { key: true }),
         field: formatPath([...path, name]),
         message: `unknown field "${name}"`,
-        hint: guess ? `did you mean "${guess}"? Allowed here: ${allowed.join(', ')}.` : 'remove it.',
+        hint: guess ? `did you mean "${guess}"? Allowed here: ${allowed.join(', ')}.` : allowed.length ? `remove it, or use one of the fields allowed here: ${allowed.join(', ')}.` : 'remove it.',
       };
     }
     case 'required': {
@@ -136,7 +139,7 @@ function describe(e: ErrorObject, path: FieldPath, root: unknown, source: Source
       return { location: source.locate(path), field, message: `must be "${e.params.allowedValue}" (got ${show(value)})`, hint: `write ${field}: ${e.params.allowedValue}` };
     case 'enum': {
       const allowed = (e.params.allowedValues as unknown[]).map(String);
-      const guess = typeof value === 'string' ? closest(value, allowed) : undefined;
+      const guess = typeof value === 'string' ? closeMatch(value, allowed) : undefined;
       return {
         location: source.locate(path),
         field,

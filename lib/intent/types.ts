@@ -31,6 +31,11 @@ export interface PlatformSpec {
   readonly routes?: RouteSpec[];
   /** Where Argo CD finds this repository; without it synth renders no argocd/. */
   readonly gitops?: GitOpsSpec;
+  /**
+   * Who may hold cluster-wide API access (`kubeApi.clusterRules`, a ClusterRole): `tenant/workload`, or
+   * `tenant` for every workload of it. A reviewed exception, like a guardrail. @default nobody
+   */
+  readonly allowClusterRoles?: string[];
 }
 
 export interface GitOpsSpec {
@@ -90,6 +95,8 @@ export interface TenantSpec {
   /** Labels on the tenant's namespace, e.g. `data-class: phi`; guardrails select tenants by them. */
   readonly labels?: Record<string, string>;
   readonly workloads?: WorkloadSpec[];
+  /** Secrets in the tenant's namespace that every workload of it pulls images with. @default [] */
+  readonly imagePullSecrets?: string[];
 }
 
 export interface PortSpec {
@@ -113,9 +120,17 @@ export interface WorkloadOverrideSpec {
   readonly replicas?: number;
   readonly resources?: ResourcesSpec;
   readonly env?: Record<string, EnvValue>;
+  /** StatefulSet: per volume name, its size and storage class on this cluster (applies when the claims are created). */
+  readonly volumes?: Record<string, { readonly size?: string; readonly storageClass?: string }>;
+  /** CronJob: stop (or resume) the schedule on this cluster. */
+  readonly suspend?: boolean;
+  /** CronJob: another schedule on this cluster. */
+  readonly schedule?: string;
+  /** Autoscaled workloads: other bounds or target on this cluster. */
+  readonly autoscale?: Partial<AutoscaleSpec>;
 }
 
-export interface WorkloadSpec extends WorkloadOverrideSpec {
+export interface WorkloadSpec extends Omit<WorkloadOverrideSpec, 'volumes' | 'autoscale'>, WorkloadKindSpec {
   readonly name: string;
   readonly image: string;
   readonly command?: string[];
@@ -129,6 +144,101 @@ export interface WorkloadSpec extends WorkloadOverrideSpec {
   readonly writablePaths?: string[];
   /** Per-cluster changes, keyed by cluster name. */
   readonly overrides?: Record<string, WorkloadOverrideSpec>;
+}
+
+// ---- Workload kinds, identity, configuration and health (issue 20) ----
+
+export type WorkloadKindName = 'Deployment' | 'StatefulSet' | 'DaemonSet' | 'Job' | 'CronJob';
+
+/** What a workload declares beyond its container (see README, "Workload kinds"). */
+export interface WorkloadKindSpec {
+  /** How Kubernetes runs it. @default Deployment */
+  readonly kind?: WorkloadKindName;
+  /** StatefulSet: a PersistentVolumeClaim per replica and volume. @default [] */
+  readonly volumes?: VolumeSpec[];
+  /** CronJob: when it runs, a cron expression (`0 2 * * *`) or a macro (`@daily`). */
+  readonly schedule?: string;
+  /** CronJob: the IANA time zone of the schedule. @default the controller's (UTC on kind and EKS) */
+  readonly timeZone?: string;
+  /** CronJob: what happens when a run is due while the last one still runs. @default Forbid */
+  readonly concurrencyPolicy?: 'Allow' | 'Forbid' | 'Replace';
+  /** CronJob: no new runs while true. @default false */
+  readonly suspend?: boolean;
+  /** CronJob: finished runs kept (with their logs). @default { successful: 3, failed: 1 } */
+  readonly history?: { readonly successful?: number; readonly failed?: number };
+  /** Job and CronJob: retries before a run fails. @default 2 */
+  readonly backoffLimit?: number;
+  /** Job and CronJob: the most one run may take, in seconds. @default no limit */
+  readonly activeDeadlineSeconds?: number;
+  /** Access to the Kubernetes API: mounts the token and grants exactly these rules. @default none (no token) */
+  readonly kubeApi?: KubeApiSpec;
+  /** Files mounted read-only from a ConfigMap. @default [] */
+  readonly files?: FileSpec[];
+  /** Secrets in the tenant's namespace to pull the image with (after the tenant's). @default [] */
+  readonly imagePullSecrets?: string[];
+  /** Readiness, liveness and startup checks. @default a TCP readiness check on the first TCP port */
+  readonly health?: HealthSpec;
+  /** A HorizontalPodAutoscaler owns the replica count (leave `replicas` out). @default none */
+  readonly autoscale?: AutoscaleSpec;
+}
+
+export interface VolumeSpec {
+  readonly name: string;
+  readonly path: string;
+  /** e.g. 10Gi. */
+  readonly size: string;
+  /** @default the cluster's default StorageClass */
+  readonly storageClass?: string;
+}
+
+export interface ApiRuleSpec {
+  /** `""` is the core group (pods, configmaps, ...). */
+  readonly apiGroups: string[];
+  readonly resources: string[];
+  readonly verbs: string[];
+  readonly resourceNames?: string[];
+  /** A `*` in apiGroups, resources or verbs is refused unless this is true. @default false */
+  readonly allowWildcard?: boolean;
+}
+
+export interface KubeApiSpec {
+  /** A Role in the workload's namespace. @default [] */
+  readonly rules?: ApiRuleSpec[];
+  /** A ClusterRole: only for workloads listed in `allowClusterRoles`. @default [] */
+  readonly clusterRules?: ApiRuleSpec[];
+}
+
+/** A file in the container: exactly one of `content` and `fromFile` (relative to platform.yaml). */
+export interface FileSpec {
+  readonly path: string;
+  readonly content?: string;
+  readonly fromFile?: string;
+}
+
+export interface HealthCheckSpec {
+  /** An HTTP GET: path and port (a name or number of the workload's ports). */
+  readonly http?: { readonly path: string; readonly port: string | number; readonly scheme?: 'HTTP' | 'HTTPS' };
+  readonly tcp?: { readonly port: string | number };
+  /** A command run in the container; exit 0 is healthy. */
+  readonly exec?: string[];
+  readonly initialDelaySeconds?: number;
+  readonly periodSeconds?: number;
+  readonly timeoutSeconds?: number;
+  readonly failureThreshold?: number;
+  readonly successThreshold?: number;
+}
+
+export interface HealthSpec {
+  readonly readiness?: HealthCheckSpec;
+  readonly liveness?: HealthCheckSpec;
+  readonly startup?: HealthCheckSpec;
+}
+
+export interface AutoscaleSpec {
+  readonly min: number;
+  readonly max: number;
+  /** Target CPU, in percent of the request. @default 70 */
+  readonly cpu?: number;
 }
 
 /**

@@ -23,3 +23,15 @@ export const DEFAULT_CILIUM_VERSION = '1.18.8';
 export const DEFAULT_POLICY_MAP_MAX = 16384;
 /** The API server port on kind (`<name>-control-plane:6443`). */
 export const DEFAULT_KIND_API_SERVER_PORT = 6443;
+
+/** Workload kinds (lib/model/workload-settings.ts). */
+export const DEFAULT_WORKLOAD_KIND = 'Deployment';
+/** Retries of a Job's run: fewer than Kubernetes' 6, so a broken run fails within minutes instead of an hour of back-off. */
+export const DEFAULT_BACKOFF_LIMIT = 2;
+/** A CronJob never starts a run while the last one still runs (Kubernetes' default, Allow, lets runs pile up). */
+export const DEFAULT_CONCURRENCY_POLICY = 'Forbid';
+/** Kubernetes' own defaults, written out so the reviewer sees them. */
+export const DEFAULT_SUCCESSFUL_JOBS_HISTORY = 3;
+export const DEFAULT_FAILED_JOBS_HISTORY = 1;
+/** The CPU an autoscaled workload aims at, in percent of its request. */
+export const DEFAULT_AUTOSCALE_CPU = 70;

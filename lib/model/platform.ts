@@ -4,6 +4,7 @@
  * Each element remembers where it was declared, so later stages can point back at platform.yaml.
  */
 import { SourceLocation } from './source-location';
+import { Autoscale, ConfigFile, CronSettings, Health, KubeApiAccess, PersistentVolume, RunSettings, WorkloadKind } from './workload-settings';
 
 export type Protocol = 'TCP' | 'UDP' | 'SCTP';
 export type Provider = 'kind' | 'eks';
@@ -87,6 +88,23 @@ export interface Workload {
   readonly writablePaths: readonly string[];
   readonly resources: Resources;
   readonly env: readonly EnvVar[];
+  /** How Kubernetes runs it (lib/model/workload-settings.ts has the settings below). */
+  readonly kind: WorkloadKind;
+  /** StatefulSet: a PersistentVolumeClaim per replica and volume. */
+  readonly volumes: readonly PersistentVolume[];
+  /** CronJob only. */
+  readonly cron?: CronSettings;
+  /** Job and CronJob. */
+  readonly run?: RunSettings;
+  /** Declared API access: the token is mounted and RBAC grants exactly these rules. Absent: no token, no RBAC. */
+  readonly kubeApi?: KubeApiAccess;
+  /** Files mounted read-only from the ConfigMap `<workload>-files`. */
+  readonly files: readonly ConfigFile[];
+  /** Secrets (in the workload's namespace) the kubelet pulls the image with: the tenant's and the workload's, sorted. */
+  readonly imagePullSecrets: readonly string[];
+  readonly health: Health;
+  /** A HorizontalPodAutoscaler owns the replica count (then `replicas` is not rendered). */
+  readonly autoscale?: Autoscale;
   readonly origin: SourceLocation;
 }
 

@@ -13,9 +13,12 @@
  *   expecting a timeout.
  *
  * What cannot be judged from inside the cluster, or not through a Service (UDP, port ranges beyond the
- * ports the Service exposes, egress to outside addresses, gateway routes), is listed as not probed with
- * the reason. The plan holds at most `max` probes, by priority: guardrails, DNS, HTTP, flows (taken
- * round-robin over source tenants), the undeclared sample; what is left out is counted per kind.
+ * ports the Service exposes, egress to outside addresses, gateway routes, a Job or CronJob as destination:
+ * its pods exist only while a run lasts, so nothing would answer), is listed as not probed with the
+ * reason. A Job or CronJob is a source like any other: the probe pod stands in for its pods, which the
+ * same policies select whether or not a run is under way. The plan holds at most `max` probes, by
+ * priority: guardrails, DNS, HTTP, flows (taken round-robin over source tenants), the undeclared sample;
+ * what is left out is counted per kind.
  */
 import {
   ClusterPlatform,
@@ -31,6 +34,7 @@ import {
   tenantsSelected,
 } from '../model/platform';
 import { NotProbed, Probe, ProbeKind, ProbePlan, describeProbe, serviceHost } from '../model/probes';
+import { runsContinuously } from '../model/workload-settings';
 import { CLUSTER_DNS_ID } from '../verify/cluster-dns';
 import { Expectation, describeFlow, httpPortKey, pairKey } from '../verify/expected';
 import { admittedRequest, forbiddenRequest } from './http-requests';
@@ -120,14 +124,15 @@ function tcpProbe(kind: ProbeKind, from: Workload, to: Workload, port: number, e
   return { kind, from: from.id, to: to.id, host: serviceHost(to.id), port, protocol: 'TCP', expect, reason, origin: origin.origin };
 }
 
-const firstTcpPort = (w: Workload) => w.ports.find((p) => p.protocol === 'TCP')?.port;
+/** The port a blocked-probe tries on `w`: its first TCP port, if its pods run continuously (a Job's exist only during a run). */
+const firstTcpPort = (w: Workload) => (runsContinuously(w.kind) ? w.ports.find((p) => p.protocol === 'TCP')?.port : undefined);
 
 /**
  * Where a flow's port is probed: the first destination (by id) whose Service exposes it, from the first
  * source that is another workload. For a range, every port of the destination inside it is probed.
  */
 function flowTarget(sources: Workload[], destinations: Workload[], selector: PortSelector): { from: Workload; to: Workload; ports: number[]; skipped: string[] } | string {
-  for (const to of destinations) {
+  for (const to of destinations.filter((d) => runsContinuously(d.kind))) {
     const from = sources.find((s) => s.id !== to.id);
     if (!from) continue;
     const exposed = to.ports.filter((p) => p.protocol === 'TCP');
@@ -140,6 +145,8 @@ function flowTarget(sources: Workload[], destinations: Workload[], selector: Por
     if (ports.length) return { from, to, ports, skipped: ports.length === selector.to - selector.from + 1 ? [] : [`${selector.from}-${selector.to} other than ${ports.join(', ')}`] };
   }
   if (!destinations.some((d) => sources.some((s) => s.id !== d.id))) return 'a workload to itself: traffic that never leaves the pod is not policed';
+  if (!destinations.some((d) => runsContinuously(d.kind)))
+    return `${destinations.map((d) => `${d.id} is a ${d.kind}`).join(', ')}: its pods exist only while a run lasts, so a probe would find nothing to answer`;
   return selector.kind === 'range'
     ? `no destination's Service exposes a TCP port in ${formatPortSelector(selector)} (probes go through the Service, which exposes the declared container ports only)`
     : `no destination declares ${selector.name} as a TCP port`;

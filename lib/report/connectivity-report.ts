@@ -6,6 +6,7 @@
 import { ExternalConnection, externalDestination, formatPorts } from '../analysis';
 import { GUARDRAIL_PREFIX } from '../model/naming';
 import { GATEWAY_NAMESPACE, Platform, describeSelector, selectsTenant } from '../model/platform';
+import { describeRule } from '../verify/access';
 import { describeFlow } from '../verify/expected';
 import { PolicyMapBudget, Verification } from '../verify/verify';
 
@@ -75,6 +76,8 @@ export function connectivityReport(v: Verification, platform: Platform): string 
     for (const x of egress) out.push(`| ${x.workload} | ${externalTarget(x)} | ${EXTERNAL_KIND[x.kind]} | ${externalDestination(x).except.join(', ') || '-'} | ${formatPorts(x.ports)} |`);
     out.push('');
   }
+
+  out.push(...apiAccessSection(v));
 
   out.push('## Guardrails', '');
   if (!v.guardrails.length) out.push('None declared.', '');
@@ -154,6 +157,30 @@ function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, 
     else out.set(k, [item]);
   }
   return out;
+}
+
+/**
+ * Who talks to the Kubernetes API: per workload whose pods mount a ServiceAccount token, what RBAC grants
+ * it (as the verifier read it from the manifests) beside its egress to the API server (as the analyzer
+ * found it), so a reviewer sees the two halves of API access together.
+ */
+function apiAccessSection(v: Verification): string[] {
+  const out = ['## Kubernetes API access', ''];
+  if (!v.access.length) return [...out, 'None: every workload runs as its own ServiceAccount without a token, and no RBAC grants anything.', ''];
+  out.push('Every other workload runs as its own ServiceAccount without a token.', '');
+  // The kube-apiserver entity (Cilium), or the address blocks the workload may reach (the API server's among them on cni: generic).
+  out.push('| workload | ServiceAccount | granted | egress towards the API server |', '|---|---|---|---|');
+  for (const a of v.access) {
+    const ns = a.workload.slice(0, a.workload.indexOf('/'));
+    const granted = [
+      ...(a.rules.length ? [`in ${ns}: ${a.rules.map(describeRule).join('; ')}`] : []),
+      ...(a.clusterRules.length ? [`cluster-wide: ${a.clusterRules.map(describeRule).join('; ')}`] : []),
+    ];
+    const egress = v.connectivity.external.filter((x) => x.direction === 'egress' && x.workload === a.workload && (x.kind === 'cidr' || (x.kind === 'entity' && x.entity === 'kube-apiserver')));
+    const reach = egress.map((x) => `${externalTarget(x)} ${formatPorts(x.ports)}`).join('; ') || 'none: the API server is unreachable';
+    out.push(`| ${a.workload} | ${a.serviceAccount} | ${cell(granted.join('; ') || 'nothing')} | ${cell(reach)} |`);
+  }
+  return [...out, ''];
 }
 
 const EXTERNAL_KIND = { cidr: 'address block', fqdn: 'DNS name', entity: 'Cilium entity' } as const;

@@ -26,11 +26,12 @@ import {
 } from '../analysis';
 import { formatLocation } from '../model/source-location';
 import { ClusterPlatform, Guardrail, HttpRule, Tenant, selectsTenant, tenantsSelected } from '../model/platform';
+import { ApiAccess, checkAccess } from './access';
 import { CLUSTER_DNS_ID, CLUSTER_DNS_OBJECTS, DNS_ALLOWED } from './cluster-dns';
 import { Expectation, describeFlow, expectedConnectivity, externalKey, httpPortKey, httpRuleKey, pairKey } from './expected';
 
 export interface Finding {
-  readonly kind: 'missing' | 'unexpected' | 'guardrail' | 'workloads' | 'external' | 'http' | 'dns' | 'policy-map' | 'route' | 'probe';
+  readonly kind: 'missing' | 'unexpected' | 'guardrail' | 'workloads' | 'external' | 'http' | 'dns' | 'policy-map' | 'route' | 'probe' | 'access';
   readonly message: string;
 }
 
@@ -51,6 +52,8 @@ export interface Verification {
   readonly policyMap?: PolicyMapBudget;
   /** Clusters with gateways: routes as the analyzer reads them. */
   readonly routes?: RouteAnalysis;
+  /** Workloads whose pods mount a ServiceAccount token, with what RBAC grants them (./access.ts). */
+  readonly access: readonly ApiAccess[];
 }
 
 export class VerificationError extends Error {
@@ -78,6 +81,9 @@ export function verifyCluster(platform: ClusterPlatform, rendered: readonly Sour
   const found = new Set(connectivity.workloads.map((w) => w.id));
   for (const id of expectation.workloads.keys()) if (!found.has(id)) findings.push({ kind: 'workloads', message: `workload ${id} is declared but not rendered` });
   for (const id of found) if (!expectation.workloads.has(id)) findings.push({ kind: 'workloads', message: `workload ${id} is rendered but not declared` });
+  // Kinds, ServiceAccounts, tokens and RBAC: exactly as declared.
+  const { access, findings: accessFindings } = checkAccess(platform, rendered, connectivity.workloads);
+  findings.push(...accessFindings);
 
   const seen = new Set<string>();
   // A workload's replicas to each other are judged like any pair: open exactly where a flow says so.
@@ -118,7 +124,7 @@ export function verifyCluster(platform: ClusterPlatform, rendered: readonly Sour
   for (const e of policyMap?.over ?? [])
     findings.push({ kind: 'policy-map', message: `${e.workload} needs about ${e.total} Cilium policy-map entries, over bpf.policyMapMax ${policyMap!.max} (${formatLocation(platform.cluster.origin)}); an overflowing map drops allowed traffic. Narrow its flows (a tenant-wide peer or a wide CIDR costs one entry per identity), or raise cilium.policyMapMax` });
 
-  return { cluster: platform.cluster.name, connectivity, expectation, findings, guardrails, policyMap, routes };
+  return { cluster: platform.cluster.name, connectivity, expectation, findings, guardrails, policyMap, routes, access };
 }
 
 /** Splits the cluster's DNS server off the analyzed connectivity: its connections, and the rest. */

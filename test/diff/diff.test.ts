@@ -182,7 +182,7 @@ describe('the first PR: the base has no bulkhead output', () => {
       expect(c.policyCost.base).toBeNull();
       expect(c.connections.closed).toEqual([]);
       expect(c.connections.opened.every((o: { whole: boolean; flows: unknown[] }) => o.whole && o.flows.length > 0)).toBe(true);
-      expect(c.connections.opened).toHaveLength(6);
+      expect(c.connections.opened).toHaveLength(7);
       expect(c.external.opened.map((e: { target: string }) => e.target).sort()).toEqual(['198.51.100.0/24', 'api.stripe.com']);
       expect(c.gateway.opened.map((e: { workload: string }) => e.workload)).toEqual(['billing/invoicer', 'web/frontend', 'web/frontend-canary']);
       expect(c.exposure.hostnames.added).toEqual([{ gateway: 'bulkhead-gateways/public', hostname: 'portal.example.com', routes: ['web/portal'] }]);
@@ -193,7 +193,7 @@ describe('the first PR: the base has no bulkhead output', () => {
     expect(doc.resources.changed).toEqual([]);
     expect(doc.resources.added.length).toBeGreaterThan(50);
     expect(doc.verdict).toBe(
-      'bulkhead: 6 connections opened, 2 external destinations opened, 3 workloads newly exposed to a gateway, 2 gateway listeners added, 1 hostname newly served, 3 backends newly reachable from a gateway, 1 guardrail added in dev, prod',
+      'bulkhead: 7 connections opened, 2 external destinations opened, 3 workloads newly exposed to a gateway, 2 gateway listeners added, 1 hostname newly served, 3 backends newly reachable from a gateway, 1 guardrail added in dev, prod',
     );
     const md = await repo.cli(['diff', '--base', 'HEAD~1', '--format', 'md']);
     expect(md.stdout.split('\n')[5]).toMatch(/^> \*\*Note:\*\* The base, HEAD~1 .* has no bulkhead output/);

@@ -54,7 +54,13 @@ function realDelivery(): { files: RepoFile[]; objects: Json[] } {
         appProject(`tenant-${t}`, {
           destinations: [{ server: IN_CLUSTER, namespace: t }],
           clusterResourceWhitelist: [],
-          namespaceResourceWhitelist: [...TENANT_KINDS, { group: 'gateway.networking.k8s.io', kind: 'HTTPRoute' }, { group: 'gateway.networking.k8s.io', kind: 'ReferenceGrant' }],
+          namespaceResourceWhitelist: [
+            ...TENANT_KINDS,
+            { group: 'gateway.networking.k8s.io', kind: 'HTTPRoute' },
+            { group: 'gateway.networking.k8s.io', kind: 'ReferenceGrant' },
+            // Workload kinds and what comes with them (ServiceAccounts, config-file ConfigMaps, PDBs).
+            ...['apps/StatefulSet', 'batch/CronJob', '/ServiceAccount', '/ConfigMap', 'policy/PodDisruptionBudget'].map((gk) => ({ group: gk.split('/')[0], kind: gk.split('/')[1] })),
+          ],
         }),
         application(`tenant-${t}`, `tenant-${t}`, { source: repoSource(`dist/${cluster}/tenants`, { include: `${t}.yaml` }), destination: { server: IN_CLUSTER, namespace: t } }),
       ]),

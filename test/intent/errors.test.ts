@@ -40,7 +40,7 @@ const cases: BadInput[] = [
     name: 'flow that breaks a guardrail',
     edit: (t) => `${t.replace('\negress:', '\n  - from: billing/invoicer\n    to: patient-data/records-api\n    ports: [http]\n\negress:')}`,
     line: /- from: billing\/invoicer/,
-    field: 'flows[4]',
+    field: 'flows[5]',
     says: /breaks guardrail "billing-never-reaches-phi" \(.*platform\.yaml:\d+:\d+\)/,
   },
 ];

@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { analyze } from '../../lib/analysis';
 import { checkPlatform } from '../../lib/intent/check';
-import { FlowSpec, GuardrailSpec, PlatformSpec, PortRefSpec, TenantSpec } from '../../lib/intent/types';
+import { FlowSpec, GuardrailSpec, PlatformSpec, PortRefSpec, TenantSpec, WorkloadKindName } from '../../lib/intent/types';
 import { compilePlatform } from '../../lib/synth/pipeline';
 
 const TENANTS = ['alpha', 'beta', 'gamma', 'delta'];
@@ -86,9 +86,20 @@ function oracle(tenants: TenantSpec[], flows: FlowSpec[]): Set<string> {
   return out;
 }
 
-test('analyzing the compiled YAML gives exactly the declared flows', () => {
+/** A kind for each workload, drawn after the rest (so each seed keeps its platforms): connectivity must not depend on it. */
+const KINDS: WorkloadKindName[] = ['Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob'];
+const withKinds = platformArb.chain((p) => {
+  const count = p.tenants.reduce((n, t) => n + (t.workloads?.length ?? 0), 0);
+  return fc.array(fc.constantFrom(...KINDS), { minLength: count, maxLength: count }).map((kinds) => {
+    let next = 0;
+    const tenants = p.tenants.map((t) => ({ ...t, workloads: (t.workloads ?? []).map((w) => ({ ...w, kind: kinds[next++], ...(kinds[next - 1] === 'CronJob' ? { schedule: '@hourly' } : {}) })) }));
+    return { ...p, tenants };
+  });
+});
+
+test('analyzing the compiled YAML gives exactly the declared flows, whatever kind each workload is', () => {
   fc.assert(
-    fc.property(platformArb, (p) => {
+    fc.property(withKinds, (p) => {
       const flows = admissible(p);
       const spec: PlatformSpec = {
         apiVersion: 'bulkhead.dev/v1alpha1',
@@ -102,7 +113,11 @@ test('analyzing the compiled YAML gives exactly the declared flows', () => {
       const result = compilePlatform(checkPlatform(spec), { dryRun: true });
       const objects = result.clusters[0].files.flatMap((f) => f.manifests.map((m, index) => ({ file: f.path, index, object: m })));
       const found = new Set<string>();
-      for (const c of analyze(objects).connections)
+      const connectivity = analyze(objects);
+      // Each workload is read as the kind it declares.
+      const declared = p.tenants.flatMap((t) => (t.workloads ?? []).map((w) => `${t.name}/${w.name} ${w.kind}`)).sort();
+      expect(connectivity.workloads.map((w) => `${w.id} ${w.kind}`).sort()).toEqual(declared);
+      for (const c of connectivity.connections)
         for (const [protocol, ranges] of Object.entries(c.ports))
           for (const [lo, hi] of ranges!) for (let n = lo; n <= hi; n++) found.add(`${c.from} ${c.to} ${protocol}/${n}`);
       expect([...found].sort()).toEqual([...oracle(p.tenants, flows)].sort());

@@ -5,14 +5,15 @@
  * byte-identical output, or is rejected with the same problems.
  *
  * The platforms are rich on purpose: the same port number on TCP and UDP, route backends by number
- * and by name, HTTP rules, DNS-name, address and kube-apiserver egress, guardrails by name and labels.
+ * and by name, HTTP rules, DNS-name, address and kube-apiserver egress, guardrails by name and labels,
+ * every workload kind with its lists (volumes, files, image pull secrets, API rules and their verbs).
  * BULKHEAD_PROPERTY_RUNS and BULKHEAD_PROPERTY_SEED change the runs and the seed (scripts/property-long.sh
  * runs it longer, with a new seed each time).
  */
 import fc from 'fast-check';
 import { checkPlatform } from '../../lib/intent/check';
 import { IntentError } from '../../lib/intent/diagnostics';
-import { EgressSpec, FlowSpec, GatewaySpec, GuardrailSpec, PlatformSpec, PortRefSpec, RouteSpec, TenantSpec, WorkloadSpec } from '../../lib/intent/types';
+import { AutoscaleSpec, EgressSpec, FlowSpec, HealthSpec, VolumeSpec, GatewaySpec, GuardrailSpec, PlatformSpec, PortRefSpec, RouteSpec, TenantSpec, WorkloadKindName, WorkloadSpec } from '../../lib/intent/types';
 import { compilePlatform } from '../../lib/synth/pipeline';
 
 const TENANTS = ['alpha', 'beta', 'gamma'];
@@ -21,6 +22,26 @@ const PORT_NAMES = ['http', 'grpc', 'dns', 'metrics'];
 const NUMBERS = [53, 5432, 8080];
 
 const portArb = fc.record({ name: fc.constantFrom(...PORT_NAMES.slice(1)), port: fc.constantFrom(...NUMBERS), protocol: fc.constantFrom('TCP' as const, 'UDP' as const) });
+
+/** What a workload may declare beyond its container, made valid for its kind below. */
+const extrasArb = fc.record(
+  {
+    kind: fc.constantFrom<WorkloadKindName | undefined>(undefined, undefined, 'StatefulSet', 'DaemonSet', 'Job', 'CronJob'),
+    volumes: fc.uniqueArray(fc.constantFrom<VolumeSpec>({ name: 'data', path: '/data', size: '1Gi' }, { name: 'logs', path: '/logs', size: '2Gi', storageClass: 'standard' }), { maxLength: 2, selector: (v) => v.name }),
+    files: fc.uniqueArray(fc.constantFrom({ path: '/etc/app/a.conf', content: 'a = 1\n' }, { path: '/etc/app/b.conf', content: 'b = 2\n' }, { path: '/etc/c.json', content: '{}' }), { maxLength: 3, selector: (f) => f.path }),
+    imagePullSecrets: fc.uniqueArray(fc.constantFrom('registry-a', 'registry-b'), { maxLength: 2 }),
+    kubeApi: fc.record({
+      rules: fc.array(
+        fc.record({ apiGroups: fc.constant<string[]>(['']), resources: fc.uniqueArray(fc.constantFrom('pods', 'configmaps', 'services'), { minLength: 1, maxLength: 3 }), verbs: fc.uniqueArray(fc.constantFrom('get', 'list', 'watch'), { minLength: 1, maxLength: 3 }) }),
+        { minLength: 1, maxLength: 2 },
+      ),
+    }),
+    autoscale: fc.constant<AutoscaleSpec>({ min: 1, max: 3 }),
+    health: fc.constant<HealthSpec>({ readiness: { http: { path: '/healthz', port: 'http' } }, liveness: { exec: ['check', '--live', 'now'] } }),
+    replicas: fc.integer({ min: 1, max: 3 }),
+  },
+  { requiredKeys: ['kind'] },
+);
 
 /** Every workload serves HTTP on TCP 8080 (so most references resolve), plus up to three random ports. */
 const workloadArb: fc.Arbitrary<WorkloadSpec> = fc.record({
@@ -33,13 +54,29 @@ const workloadArb: fc.Arbitrary<WorkloadSpec> = fc.record({
   }),
 });
 
+type Extras = typeof extrasArb extends fc.Arbitrary<infer T> ? T : never;
+
+/** `w` with `extras` made valid for its kind. */
+function withExtras(w: WorkloadSpec, extras: Extras): WorkloadSpec {
+  const { kind, volumes, autoscale, replicas, ...rest } = extras;
+  const replicated = kind === undefined || kind === 'StatefulSet';
+  return {
+    ...w,
+    ...rest,
+    ...(kind ? { kind } : {}),
+    ...(kind === 'StatefulSet' && volumes?.length ? { volumes } : {}),
+    ...(kind === 'CronJob' ? { schedule: '0 2 * * *' } : {}),
+    ...(replicated && autoscale ? { autoscale } : replicated && replicas ? { replicas } : {}),
+  };
+}
+
 const tenantArb: fc.Arbitrary<TenantSpec> = fc.record({
   name: fc.constantFrom(...TENANTS),
   labels: fc.record({ 'data-class': fc.constantFrom('phi', 'public'), team: fc.constantFrom('a', 'b') }, { requiredKeys: [] }),
   workloads: fc.uniqueArray(workloadArb, { minLength: 1, maxLength: 3, selector: (w) => w.name }),
 });
 
-const platformArb: fc.Arbitrary<PlatformSpec> = fc.uniqueArray(tenantArb, { minLength: 1, maxLength: 3, selector: (t) => t.name }).chain((tenants) => {
+const basePlatformArb: fc.Arbitrary<PlatformSpec> = fc.uniqueArray(tenantArb, { minLength: 1, maxLength: 3, selector: (t) => t.name }).chain((tenants) => {
   const workloadIds = tenants.flatMap((t) => t.workloads!.map((w) => `${t.name}/${w.name}`));
   const endpoint = fc.constantFrom(...tenants.map((t) => t.name), ...workloadIds);
   const portRef: fc.Arbitrary<PortRefSpec> = fc.oneof(
@@ -100,6 +137,27 @@ const platformArb: fc.Arbitrary<PlatformSpec> = fc.uniqueArray(tenantArb, { minL
     }));
 });
 
+/**
+ * Workload kinds and their lists, drawn after everything else: the platforms above stay the ones this
+ * seed always gave (the kinds never make a platform invalid), each now with kinds, volumes, files, image
+ * pull secrets, API rules and health checks.
+ */
+const platformArb: fc.Arbitrary<PlatformSpec> = basePlatformArb.chain((p) => {
+  const count = p.tenants.reduce((n, t) => n + (t.workloads?.length ?? 0), 0);
+  return fc
+    .record({
+      extras: fc.array(extrasArb, { minLength: count, maxLength: count }),
+      secrets: fc.array(fc.uniqueArray(fc.constantFrom('registry-t1', 'registry-t2'), { maxLength: 2 }), { minLength: p.tenants.length, maxLength: p.tenants.length }),
+    })
+    .map(({ extras, secrets }) => {
+      let next = 0;
+      return {
+        ...p,
+        tenants: p.tenants.map((t, i) => ({ ...t, ...(secrets[i].length ? { imagePullSecrets: secrets[i] } : {}), workloads: (t.workloads ?? []).map((w) => withExtras(w, extras[next++])) })),
+      };
+    });
+});
+
 /** A small deterministic generator, so a failing seed reproduces the same shuffle. */
 function shuffler(seed: number) {
   let state = seed >>> 0 || 1;
@@ -121,7 +179,27 @@ function shuffle(p: PlatformSpec, seed: number): PlatformSpec {
   return keys({
     ...p,
     clusters: list(p.clusters),
-    tenants: list(p.tenants).map((t) => keys({ ...t, labels: keys(t.labels ?? {}), workloads: list(t.workloads ?? []).map((w) => keys({ ...w, ports: list(w.ports ?? []) })) })),
+    tenants: list(p.tenants).map((t) =>
+      keys({
+        ...t,
+        labels: keys(t.labels ?? {}),
+        ...(t.imagePullSecrets ? { imagePullSecrets: list(t.imagePullSecrets) } : {}),
+        workloads: list(t.workloads ?? []).map((w) =>
+          keys({
+            ...w,
+            ports: list(w.ports ?? []),
+            ...(w.volumes ? { volumes: list(w.volumes).map(keys) } : {}),
+            ...(w.files ? { files: list(w.files).map(keys) } : {}),
+            ...(w.imagePullSecrets ? { imagePullSecrets: list(w.imagePullSecrets) } : {}),
+            ...(w.kubeApi?.rules
+              ? { kubeApi: keys({ rules: list(w.kubeApi.rules).map((r) => keys({ ...r, apiGroups: list(r.apiGroups), resources: list(r.resources), verbs: list(r.verbs) })) }) }
+              : {}),
+            // An exec command is an ordered list: its order is its meaning, so it is never shuffled.
+            ...(w.health ? { health: keys(w.health) } : {}),
+          }),
+        ),
+      }),
+    ),
     flows: list(p.flows ?? []).map((f) => keys({ ...f, ports: list(f.ports), ...(f.http ? { http: list(f.http) } : {}) })),
     egress: list(p.egress ?? []).map((e) => keys({ ...e, ...(e.ports ? { ports: list(e.ports) } : {}) })),
     guardrails: list(p.guardrails ?? []).map((g) => keys(g)),
@@ -153,11 +231,13 @@ const seed = Number(process.env.BULKHEAD_PROPERTY_SEED ?? 20261201);
 
 test('shuffling every list of a platform changes nothing in the output, or in the errors', () => {
   let compiled = 0;
+  const kinds = new Set<string>();
   fc.assert(
     fc.property(platformArb, fc.integer({ min: 1, max: 2 ** 31 - 1 }), (platform, seed) => {
       const a = compile(platform);
       const b = compile(shuffle(platform, seed));
       if ('files' in a) compiled++;
+      if ('files' in a) for (const t of platform.tenants) for (const w of t.workloads ?? []) kinds.add(w.kind ?? 'Deployment');
       expect(b).toEqual(a);
     }),
     { numRuns: runs, seed },
@@ -165,4 +245,6 @@ test('shuffling every list of a platform changes nothing in the output, or in th
   // The generator must reach the compiler's output often enough to mean something.
   console.log(`order property: ${compiled} of ${runs} platforms compiled, the rest were rejected (identically)`);
   expect(compiled).toBeGreaterThan(runs / 5);
+  // ... and with workloads of several kinds among them.
+  expect(kinds.size).toBeGreaterThanOrEqual(3);
 }, Math.max(120_000, runs * 200));

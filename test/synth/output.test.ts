@@ -9,6 +9,7 @@ import { parseAllDocuments } from 'yaml';
 import { describeWithShared } from '../support/shared';
 import { crdErrors } from '../support/crd-validate';
 import { K8sObject, apiRuleErrors, schemaErrors } from '../support/k8s-validate';
+import { POD_TEMPLATE, restrictedViolations } from '../support/pod-security';
 import { synth, workspace } from '../support/workspace';
 
 const ws = workspace();
@@ -127,31 +128,37 @@ describe.each(clusters)('cluster %s', (cluster) => {
     for (const types of perWorkload.values()) expect(types.sort()).toEqual([...new Set(types)].sort());
   });
 
-  test('pods meet the restricted Pod Security Standard', () => {
-    for (const d of all().filter((o) => o.kind === 'Deployment') as Json[]) {
-      const pod = d.spec.template.spec;
-      expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
+  test('pods of every kind meet the restricted Pod Security Standard, run as their own ServiceAccount, without a token unless they declare API access', () => {
+    const controllers = all().filter((o) => POD_TEMPLATE[o.kind] && o.kind !== 'Pod') as Json[];
+    // The example's workloads, and the probe Jobs that stand in for them.
+    expect(new Set(controllers.map((o) => o.kind))).toEqual(new Set(['Deployment', 'StatefulSet', 'CronJob', 'Job']));
+    for (const d of controllers) {
+      const template = POD_TEMPLATE[d.kind](d)!;
+      const pod = template.spec;
+      expect({ id: `${d.kind} ${d.metadata.name}`, violations: restrictedViolations(pod, template.metadata.annotations) }).toEqual({ id: `${d.kind} ${d.metadata.name}`, violations: [] });
       expect(pod.securityContext.runAsUser).toBeGreaterThan(0);
-      expect(pod.hostNetwork ?? false).toBe(false);
+      expect(pod.serviceAccountName).toBe(template.metadata.labels['bulkhead.dev/workload']);
       expect(pod.automountServiceAccountToken).toBe(false);
-      for (const v of pod.volumes ?? []) expect(Object.keys(v).sort()).toEqual(['emptyDir', 'name']);
       for (const c of pod.containers) {
-        expect(c.securityContext).toMatchObject({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ['ALL'] } });
-        expect(c.securityContext.capabilities.add).toBeUndefined();
         expect(c.resources.limits).toBeDefined();
-        for (const m of c.volumeMounts ?? []) expect(pod.volumes.map((v: Json) => v.name)).toContain(m.name);
+        const claims = (d.spec.volumeClaimTemplates ?? []).map((v: Json) => v.metadata.name);
+        for (const m of c.volumeMounts ?? []) expect([...(pod.volumes ?? []).map((v: Json) => v.name), ...claims]).toContain(m.name);
       }
     }
   });
 
-  test('each Service selects its Deployment and targets ports the pods declare', () => {
-    const deployments = all().filter((o) => o.kind === 'Deployment') as Json[];
+  test("each Service selects its workload's pods and targets ports the pods declare; a StatefulSet's headless Service is its serviceName", () => {
+    const controllers = all().filter((o) => POD_TEMPLATE[o.kind] && o.kind !== 'Pod') as Json[];
     for (const s of all().filter((o) => o.kind === 'Service') as Json[]) {
-      const d = deployments.find((x) => x.metadata.namespace === s.metadata.namespace && x.metadata.name === s.metadata.name);
+      const headless = s.spec.clusterIP === 'None';
+      const owner = headless ? s.metadata.name.replace(/-peers$/, '') : s.metadata.name;
+      const d = controllers.find((x) => x.metadata.namespace === s.metadata.namespace && x.metadata.name === owner);
       expect(d).toBeDefined();
-      for (const [k, v] of Object.entries(s.spec.selector)) expect(d!.spec.template.metadata.labels[k]).toBe(v);
-      const names = d!.spec.template.spec.containers.flatMap((c: Json) => c.ports.map((p: Json) => p.name));
-      for (const p of s.spec.ports) expect(names).toContain(p.targetPort);
+      if (headless) expect(d!.spec.serviceName).toBe(s.metadata.name);
+      const template = POD_TEMPLATE[d!.kind](d!)!;
+      for (const [k, v] of Object.entries(s.spec.selector)) expect(template.metadata.labels[k]).toBe(v);
+      const names = template.spec.containers.flatMap((c: Json) => (c.ports ?? []).map((p: Json) => p.name));
+      for (const p of s.spec.ports ?? []) expect(names).toContain(p.targetPort);
     }
   });
 });
